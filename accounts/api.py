@@ -13,19 +13,29 @@ from rest_framework.response import Response
 from accounts import services
 from accounts.choices import Role
 from accounts.models import User
-from accounts.permissions import HasRole
+from accounts.permissions import HasRole, acting_user
 
 
 class UserSerializer(serializers.ModelSerializer[User]):
-    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), required=False)
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Role.choices), required=False, write_only=True
+    )
     password = serializers.CharField(write_only=True, required=True)
     locked = serializers.SerializerMethodField()
 
     class Meta:
         model = User
         fields = [
-            "id", "username", "full_name", "department", "unit", "conference", "roles", "is_active",
-            "locked", "password",
+            "id",
+            "username",
+            "full_name",
+            "department",
+            "unit",
+            "conference",
+            "roles",
+            "is_active",
+            "locked",
+            "password",
         ]
         read_only_fields = ["is_active"]
 
@@ -66,7 +76,7 @@ class MeSerializer(serializers.Serializer[User]):
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def me(request: Request) -> Response:
-    user: User = request.user  # type: ignore[assignment]
+    user = acting_user(request)
     return Response(
         {
             "username": user.username,

@@ -17,7 +17,9 @@ class LoginForm(forms.Form):
 
 class TokenForm(forms.Form):
     token = forms.RegexField(
-        label="动态口令", regex=r"^\d{6}$", max_length=6,
+        label="动态口令",
+        regex=r"^\d{6}$",
+        max_length=6,
         error_messages={"invalid": "请输入验证器应用显示的 6 位数字。"},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
@@ -26,7 +28,8 @@ class TokenForm(forms.Form):
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label="当前密码", widget=forms.PasswordInput)
     new_password = forms.CharField(
-        label="新密码", widget=forms.PasswordInput,
+        label="新密码",
+        widget=forms.PasswordInput,
         help_text="；".join(password_validators_help_texts()),
     )
     new_password_again = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput)
@@ -40,8 +43,12 @@ class PasswordChangeForm(forms.Form):
 
 class UserForm(forms.Form):
     username = forms.RegexField(
-        label="用户名", regex=r"^[A-Za-z0-9_.-]{3,150}$", max_length=150,
-        error_messages={"invalid": "用户名只能包含字母、数字、下划线、点和短横线，3 至 150 个字符。"},
+        label="用户名",
+        regex=r"^[A-Za-z0-9_.-]{3,150}$",
+        max_length=150,
+        error_messages={
+            "invalid": "用户名只能包含字母、数字、下划线、点和短横线，3 至 150 个字符。"
+        },
     )
     full_name = forms.CharField(label="姓名", max_length=50)
     department = forms.ModelChoiceField(
@@ -55,7 +62,9 @@ class UserForm(forms.Form):
         label="角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
     password = forms.CharField(
-        label="初始密码", widget=forms.PasswordInput, required=False,
+        label="初始密码",
+        widget=forms.PasswordInput,
+        required=False,
         help_text="；".join(password_validators_help_texts()),
     )
 

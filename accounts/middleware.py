@@ -29,8 +29,10 @@ class IdleTimeoutMiddleware:
             last = request.session.get(LAST_ACTIVITY_KEY)
             if last is not None and now - float(last) > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
                 record_event(
-                    action="session.idle_timeout", actor=user,  # type: ignore[arg-type]
-                    obj=user, outcome=Outcome.SUCCESS,  # type: ignore[arg-type]
+                    action="session.idle_timeout",
+                    actor=user,
+                    obj=user,
+                    outcome=Outcome.SUCCESS,
                     reason=f"空闲超过 {settings.SESSION_IDLE_TIMEOUT_MINUTES} 分钟",
                 )
                 logout(request)
@@ -55,8 +57,8 @@ class SecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and user.is_admin_role  # type: ignore[union-attr]
-            and not user.is_verified()  # type: ignore[union-attr]
+            and user.is_admin_role
+            and not user.otp_verified()
             and not request.path.startswith(_OTP_FREE_PREFIXES)
         ):
             if request.path.startswith("/api/"):

@@ -41,7 +41,7 @@ class User(AbstractUser):
     failed_login_count = models.PositiveIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined,misc]
         ordering = ["username"]
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -66,6 +66,11 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return bool(self.role_codes() & ADMIN_ROLES)
+
+    def otp_verified(self) -> bool:
+        """Whether this request's login passed the second factor (set by django-otp)."""
+        check = getattr(self, "is_verified", None)
+        return bool(check()) if check is not None else False
 
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()

@@ -8,12 +8,23 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+from accounts.models import User
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
+
+
+def acting_user(request: HttpRequest | Request) -> User:
+    """The logged-in user of a request that the role checks have already let through."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("请先登录。")
+    return user
 
 
 def role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
@@ -23,10 +34,10 @@ def role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not request.user.has_role(*allowed):  # type: ignore[union-attr]
+            if not request.user.has_role(*allowed):
                 raise PermissionDenied("您的角色无权访问此页面。")
             return view(request, *args, **kwargs)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -38,8 +38,11 @@ def authenticate_with_lockout(username: str, password: str) -> User:
         if user is None:
             make_password(password)  # same work as a real check, so timing does not tell
             record_event(
-                action="login.failure", actor=None, actor_label=username,
-                outcome=Outcome.FAILURE, reason="未知用户",
+                action="login.failure",
+                actor=None,
+                actor_label=username,
+                outcome=Outcome.FAILURE,
+                reason="未知用户",
             )
             raise_refused = True
         else:
@@ -50,11 +53,14 @@ def authenticate_with_lockout(username: str, password: str) -> User:
     return user
 
 
-def _check_known_user(user: User, password: str, now: timezone.datetime) -> bool:
+def _check_known_user(user: User, password: str, now: datetime) -> bool:
     if user.locked_until is not None and user.locked_until > now:
         user.check_password(password)
         record_event(
-            action="login.refused_locked", actor=user, obj=user, outcome=Outcome.REFUSED,
+            action="login.refused_locked",
+            actor=user,
+            obj=user,
+            outcome=Outcome.REFUSED,
             reason=f"账户锁定至 {timezone.localtime(user.locked_until):%Y-%m-%d %H:%M}",
         )
         return False
@@ -65,13 +71,19 @@ def _check_known_user(user: User, password: str, now: timezone.datetime) -> bool
         user.failed_login_count += 1
         reason = "密码错误" if user.is_active else "账户已停用"
         record_event(
-            action="login.failure", actor=user, obj=user, outcome=Outcome.FAILURE,
+            action="login.failure",
+            actor=user,
+            obj=user,
+            outcome=Outcome.FAILURE,
             reason=f"{reason}（连续第 {user.failed_login_count} 次）",
         )
         if user.failed_login_count >= settings.LOGIN_MAX_FAILURES:
             user.locked_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
             record_event(
-                action="account.locked", actor=None, obj=user, outcome=Outcome.SUCCESS,
+                action="account.locked",
+                actor=None,
+                obj=user,
+                outcome=Outcome.SUCCESS,
                 reason=f"连续 {user.failed_login_count} 次登录失败，锁定 "
                 f"{settings.LOGIN_LOCKOUT_MINUTES} 分钟",
             )
@@ -91,8 +103,12 @@ def unlock_account(by: User, user: User, reason: str) -> None:
         user.locked_until, user.failed_login_count = None, 0
         user.save(update_fields=["locked_until", "failed_login_count"])
         record_event(
-            action="account.unlocked", actor=by, obj=user, before=before,
-            after=snapshot(user, ["locked_until", "failed_login_count"]), reason=reason,
+            action="account.unlocked",
+            actor=by,
+            obj=user,
+            before=before,
+            after=snapshot(user, ["locked_until", "failed_login_count"]),
+            reason=reason,
         )
 
 
@@ -104,7 +120,9 @@ def validate_role_set(roles: Iterable[str], user: User) -> None:
         raise ValidationError(f"未知角色：{'、'.join(sorted(unknown))}")
     admin = codes & ADMIN_ROLES
     if len(admin) > 1 or (admin and len(codes) > 1):
-        raise ValidationError("系统管理员、安全管理员、审计管理员（三员）须由不同账户担任，且不能兼任其他角色")
+        raise ValidationError(
+            "系统管理员、安全管理员、审计管理员（三员）须由不同账户担任，且不能兼任其他角色"
+        )
     if codes & DEPARTMENT_ROLES and user.department_id is None:
         raise ValidationError("业务角色须指定所属部门")
     if Role.CONFERENCE_OFFICE in codes and user.conference_id is None:
@@ -124,8 +142,12 @@ def set_roles(by: User | None, user: User, roles: Iterable[str], reason: str = "
         )
         user.__dict__.pop("_role_codes", None)
         record_event(
-            action="user.roles_changed", actor=by, obj=user,
-            before={"roles": sorted(current)}, after={"roles": sorted(wanted)}, reason=reason,
+            action="user.roles_changed",
+            actor=by,
+            obj=user,
+            before={"roles": sorted(current)},
+            after={"roles": sorted(wanted)},
+            reason=reason,
         )
 
 
@@ -145,7 +167,10 @@ def create_user(
     if unit is not None and department is not None and unit.department_id != department.pk:
         raise ValidationError("所属单位不属于所选部门")
     user = User(
-        username=username, full_name=full_name, department=department, unit=unit,
+        username=username,
+        full_name=full_name,
+        department=department,
+        unit=unit,
         conference=conference,
     )
     validate_password(password, user)
@@ -171,8 +196,12 @@ def update_user(by: User, user: User, *, reason: str = "", **changes: object) ->
         validate_role_set(user.role_codes(), user)
         user.save()
         record_event(
-            action="user.updated", actor=by, obj=user, before=before,
-            after=snapshot(user, _USER_FIELDS), reason=reason,
+            action="user.updated",
+            actor=by,
+            obj=user,
+            before=before,
+            after=snapshot(user, _USER_FIELDS),
+            reason=reason,
         )
     return user
 
@@ -187,8 +216,12 @@ def set_active(by: User, user: User, active: bool, reason: str) -> None:
         user.is_active = active
         user.save(update_fields=["is_active"])
         record_event(
-            action="user.enabled" if active else "user.disabled", actor=by, obj=user,
-            before={"is_active": not active}, after={"is_active": active}, reason=reason,
+            action="user.enabled" if active else "user.disabled",
+            actor=by,
+            obj=user,
+            before={"is_active": not active},
+            after={"is_active": active},
+            reason=reason,
         )
         if not active:
             end_sessions(user)
@@ -220,7 +253,11 @@ def reset_second_factor(by: User, user: User, reason: str) -> None:
         count = TOTPDevice.objects.filter(user=user).count()
         TOTPDevice.objects.filter(user=user).delete()
         record_event(
-            action="user.otp_reset", actor=by, obj=user, before={"devices": count},
-            after={"devices": 0}, reason=reason,
+            action="user.otp_reset",
+            actor=by,
+            obj=user,
+            before={"devices": count},
+            after={"devices": 0},
+            reason=reason,
         )
         end_sessions(user)

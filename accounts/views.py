@@ -24,7 +24,7 @@ from accounts.forms import (
     user_initial,
 )
 from accounts.models import User
-from accounts.permissions import login_only, role_required
+from accounts.permissions import acting_user, login_only, role_required
 from audit.services import record_event
 
 USER_ADMINS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
@@ -32,7 +32,9 @@ USER_ADMINS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
 
 def _safe_next(request: HttpRequest, fallback: str = "core:home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=False):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=False
+    ):
         return target
     from django.urls import reverse
 
@@ -55,13 +57,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if user.is_admin_role:
                 return redirect("accounts:otp")
             return redirect(_safe_next(request))
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        record_event(action="logout", actor=request.user, obj=request.user)  # type: ignore[arg-type]
+        user = acting_user(request)
+        record_event(action="logout", actor=user, obj=user)
     logout(request)
     messages.info(request, "您已安全退出。")
     return redirect("accounts:login")
@@ -69,20 +74,21 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def otp_view(request: HttpRequest) -> HttpResponse:
     """Second factor for the 三员: enrol a TOTP device the first time, verify it afterwards."""
-    user = request.user
-    if not user.is_authenticated:
+    if not request.user.is_authenticated:
         return redirect("accounts:login")
-    if not user.is_admin_role or user.is_verified():  # type: ignore[union-attr]
+    user = acting_user(request)
+    if not user.is_admin_role or user.otp_verified():
         return redirect("core:home")
-    device = otp.confirmed_device(user)  # type: ignore[arg-type]
+    device = otp.confirmed_device(user)
     enrolling = device is None
     if enrolling:
-        device = otp.pending_device(user)  # type: ignore[arg-type]
+        device = otp.pending_device(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if otp.verify(request, device, form.cleaned_data["token"], enrolling):
+        refusal = otp.verify(request, device, form.cleaned_data["token"], enrolling)
+        if refusal is None:
             return redirect("core:home")
-        form.add_error("token", "动态口令不正确或已过期，请重新输入。")
+        form.add_error("token", refusal)
     context = {"form": form, "enrolling": enrolling}
     if enrolling:
         context.update(otp.enrolment_context(device))
@@ -93,7 +99,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user: User = request.user  # type: ignore[assignment]
+        user = acting_user(request)
         if not user.check_password(form.cleaned_data["old_password"]):
             form.add_error("old_password", "当前密码不正确。")
         else:
@@ -112,7 +118,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def user_list(request: HttpRequest) -> HttpResponse:
     filters = UserFilterForm(request.GET or None)
     users = filters.filter(
-        User.objects.select_related("department", "unit").prefetch_related("roles").order_by("username")
+        User.objects.select_related("department", "unit")
+        .prefetch_related("roles")
+        .order_by("username")
     ).distinct()
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"filters": filters, "page": page})
@@ -125,9 +133,13 @@ def user_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = services.create_user(
-                request.user,  # type: ignore[arg-type]
-                username=data["username"], password=data["password"], full_name=data["full_name"],
-                department=data["department"], unit=data["unit"], conference=data["conference"],
+                acting_user(request),
+                username=data["username"],
+                password=data["password"],
+                full_name=data["full_name"],
+                department=data["department"],
+                unit=data["unit"],
+                conference=data["conference"],
                 roles=data["roles"],
             )
         except ValidationError as exc:
@@ -140,9 +152,11 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(*USER_ADMINS)
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(User.objects.select_related("department", "unit", "conference"), pk=pk)
+    target = get_object_or_404(
+        User.objects.select_related("department", "unit", "conference"), pk=pk
+    )
     form = None
-    if request.user.has_role(Role.SYSTEM_ADMIN):  # type: ignore[union-attr]
+    if acting_user(request).has_role(Role.SYSTEM_ADMIN):
         form = UserEditForm(request.POST or None, initial=user_initial(target))
         if request.method == "POST" and form.is_valid():
             if _save_user(request, target, form):
@@ -150,18 +164,28 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/user_detail.html",
-        {"target": target, "form": form, "reason_form": ReasonForm(), "password_form": PasswordSetForm()},
+        {
+            "target": target,
+            "form": form,
+            "reason_form": ReasonForm(),
+            "password_form": PasswordSetForm(),
+        },
     )
 
 
 def _save_user(request: HttpRequest, target: User, form: UserEditForm) -> bool:
     data = form.cleaned_data
-    actor: User = request.user  # type: ignore[assignment]
+    actor = acting_user(request)
     try:
         with transaction.atomic():
             services.update_user(
-                actor, target, reason=data["reason"], full_name=data["full_name"],
-                department=data["department"], unit=data["unit"], conference=data["conference"],
+                actor,
+                target,
+                reason=data["reason"],
+                full_name=data["full_name"],
+                department=data["department"],
+                unit=data["unit"],
+                conference=data["conference"],
             )
             target.refresh_from_db()
             services.set_roles(actor, target, data["roles"], reason=data["reason"])
@@ -192,7 +216,9 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
-            messages.success(request, "账户已启用。" if active else "账户已停用，其会话已全部结束。")
+            messages.success(
+                request, "账户已启用。" if active else "账户已停用，其会话已全部结束。"
+            )
     return redirect("accounts:user", pk=pk)
 
 
@@ -228,11 +254,13 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         try:
             services.set_password(
-                request.user, target, form.cleaned_data["password"], form.cleaned_data["reason"]  # type: ignore[arg-type]
+                acting_user(request),
+                target,
+                form.cleaned_data["password"],
+                form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
             messages.success(request, "密码已重置，该用户的会话已全部结束。")
     return redirect("accounts:user", pk=pk)
-

@@ -12,9 +12,23 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     class Meta:
         model = AuditEvent
         fields = [
-            "seq", "occurred_at", "actor", "actor_label", "client_ip", "channel", "action",
-            "object_type", "object_id", "object_repr", "before", "after", "reason", "outcome",
-            "hash_alg", "prev_hash", "hash",
+            "seq",
+            "occurred_at",
+            "actor",
+            "actor_label",
+            "client_ip",
+            "channel",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "reason",
+            "outcome",
+            "hash_alg",
+            "prev_hash",
+            "hash",
         ]
 
 

@@ -118,7 +118,9 @@ def _check_one(
     seq = int(event["seq"])
     if seq != expected_seq:
         return ChainProblem(
-            expected_seq, "removed", f"第 {expected_seq} 号事件缺失（下一条是第 {seq} 号）：事件被删除"
+            expected_seq,
+            "removed",
+            f"第 {expected_seq} 号事件缺失（下一条是第 {seq} 号）：事件被删除",
         )
     if event["prev_hash"] != prev_hash:
         if hash_exists(event["prev_hash"]):

@@ -8,7 +8,7 @@ from audit.choices import Channel, Outcome
 from audit.models import AuditEvent
 
 
-class AuditEventFilter(django_filters.FilterSet):
+class AuditEventFilter(django_filters.FilterSet):  # type: ignore[misc]
     """One filter definition for the event list, its export and the API."""
 
     q = django_filters.CharFilter(label="关键词", method="search")
@@ -19,11 +19,15 @@ class AuditEventFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(label="结果", choices=Outcome.choices, empty_label="全部")
     channel = django_filters.ChoiceFilter(label="渠道", choices=Channel.choices, empty_label="全部")
     since = django_filters.DateFilter(
-        label="起始日期", field_name="occurred_at", lookup_expr="date__gte",
+        label="起始日期",
+        field_name="occurred_at",
+        lookup_expr="date__gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = django_filters.DateFilter(
-        label="截止日期", field_name="occurred_at", lookup_expr="date__lte",
+        label="截止日期",
+        field_name="occurred_at",
+        lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

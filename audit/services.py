@@ -90,7 +90,9 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return {name: chain.to_jsonable(getattr(instance, name)) for name in names}
 
 
-def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def diff(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Only the fields that changed, as (before, after)."""
     changed = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
@@ -100,9 +102,7 @@ def _stored_events(batch: int = 2000) -> Iterator[dict[str, Any]]:
     names = [n for n in chain.HASHED_FIELDS] + ["hash"]
     last = 0
     while True:
-        rows = list(
-            AuditEvent.objects.filter(seq__gt=last).order_by("seq").values(*names)[:batch]
-        )
+        rows = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq").values(*names)[:batch])
         if not rows:
             return
         yield from rows
@@ -112,7 +112,7 @@ def _stored_events(batch: int = 2000) -> Iterator[dict[str, Any]]:
 def verify_chain(expect_head: tuple[int, str] | None = None) -> chain.ChainReport:
     """Recompute the whole chain from the database; see `audit.chain.walk`."""
     stored = AuditChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
-    head = expect_head or (tuple(stored) if stored else None)  # type: ignore[arg-type]
+    head = expect_head or ((int(stored[0]), str(stored[1])) if stored else None)
     return chain.walk(
         _stored_events(),
         lambda h: AuditEvent.objects.filter(hash=h).exists(),

@@ -9,15 +9,29 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.choices import Role
-from accounts.permissions import role_required
+from accounts.permissions import acting_user, role_required
 from audit.filters import AuditEventFilter
 from audit.models import AuditEvent
 from audit.services import record_event, verify_chain
 from core.exports import EXPORT_FORMATS, export_response
 
 EXPORT_HEADERS = [
-    "序号", "时间", "操作人账号", "客户端IP", "渠道", "操作", "对象类型", "对象ID", "对象",
-    "变更前", "变更后", "原因", "结果", "摘要算法", "前一事件摘要", "本事件摘要",
+    "序号",
+    "时间",
+    "操作人账号",
+    "客户端IP",
+    "渠道",
+    "操作",
+    "对象类型",
+    "对象ID",
+    "对象",
+    "变更前",
+    "变更后",
+    "原因",
+    "结果",
+    "摘要算法",
+    "前一事件摘要",
+    "本事件摘要",
 ]
 
 
@@ -38,8 +52,10 @@ def event_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttp
         fmt = "csv"
     filters = _filtered(request)
     record_event(
-        action="audit.exported", actor=request.user,  # type: ignore[arg-type]
-        object_type="audit.auditevent", reason=f"导出 {fmt}，条件：{request.GET.urlencode() or '全部'}",
+        action="audit.exported",
+        actor=acting_user(request),
+        object_type="audit.auditevent",
+        reason=f"导出 {fmt}，条件：{request.GET.urlencode() or '全部'}",
     )
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
     return export_response(fmt, f"审计日志-{stamp}", EXPORT_HEADERS, _rows(filters.qs))
@@ -48,10 +64,22 @@ def event_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttp
 def _rows(queryset: Any) -> Iterator[list[Any]]:
     for e in queryset.iterator(chunk_size=2000):
         yield [
-            e.seq, timezone.localtime(e.occurred_at).isoformat(), e.actor_label, e.client_ip,
-            e.get_channel_display(), e.action, e.object_type, e.object_id, e.object_repr,
-            _json(e.before), _json(e.after), e.reason, e.get_outcome_display(), e.hash_alg,
-            e.prev_hash, e.hash,
+            e.seq,
+            timezone.localtime(e.occurred_at).isoformat(),
+            e.actor_label,
+            e.client_ip,
+            e.get_channel_display(),
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.object_repr,
+            _json(e.before),
+            _json(e.after),
+            e.reason,
+            e.get_outcome_display(),
+            e.hash_alg,
+            e.prev_hash,
+            e.hash,
         ]
 
 
@@ -67,7 +95,8 @@ def chain_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         report = verify_chain()
         record_event(
-            action="audit.verified", actor=request.user,  # type: ignore[arg-type]
+            action="audit.verified",
+            actor=acting_user(request),
             outcome="success" if report.intact else "failure",
             reason=report.problem.message if report.problem else f"已校验 {report.checked} 条",
         )

@@ -17,4 +17,8 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 urlpatterns = [
     path("me/", me, name="api-me"),
     path("", include(router.urls)),
+    path("", include("items.api_urls")),
+    path("", include("subjects.api_urls")),
+    path("", include("inspectors.api_urls")),
+    path("", include("workdays.api_urls")),
 ]

@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "audit",
     "organisations",
     "accounts",
+    "items",
+    "subjects",
+    "inspectors",
+    "workdays",
     "demo",
 ]
 
@@ -60,10 +64,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "audit.middleware.RequestContextMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -166,6 +170,14 @@ if PRODUCTION:
     if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Personal data at rest (security 8, 12): SM4 key kept outside the database ---
+# 32 hex characters (128 bits). Production must set it; development derives one from SECRET_KEY.
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
+if PRODUCTION and len(FIELD_ENCRYPTION_KEY) != 32:
+    raise ImproperlyConfigured(
+        "生产环境必须通过 FIELD_ENCRYPTION_KEY 设置 32 位十六进制的 SM4 密钥"
+    )
+
 # --- Audit (security.md 9–11) ---
 AUDIT_HASH_ALGORITHM = env_str("AUDIT_HASH_ALGORITHM", "sm3")
 
@@ -205,6 +217,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "部门、用户、审计日志、两库一单、抽查任务与公示的接口。",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

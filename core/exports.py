@@ -35,8 +35,12 @@ def _with_header(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Itera
     yield from rows
 
 
-def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_lines(headers, rows), content_type="text/csv; charset=utf-8")
+def csv_response(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        _csv_lines(headers, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = _disposition(filename)
     return response
 
@@ -60,13 +64,17 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def xlsx_response(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     response = HttpResponse(xlsx_bytes(headers, rows), content_type=XLSX_TYPE)
     response["Content-Disposition"] = _disposition(filename)
     return response
 
 
-def export_response(fmt: str, basename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse | StreamingHttpResponse:
+def export_response(
+    fmt: str, basename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse | StreamingHttpResponse:
     if fmt == "xlsx":
         return xlsx_response(f"{basename}.xlsx", headers, rows)
     return csv_response(f"{basename}.csv", headers, rows)

@@ -28,11 +28,14 @@ NAVIGATION: list[NavItem] = [
     NavItem("检查事项清单", "items:list", _ALL_DEPT | {R.CONFERENCE_OFFICE}),
     NavItem("检查对象名录库", "subjects:list", _ALL_DEPT | {R.CONFERENCE_OFFICE}),
     NavItem("执法检查人员名录库", "inspectors:list", _ALL_DEPT | {R.CONFERENCE_OFFICE}),
-    NavItem("组织机构", "organisations:departments", _ALL_DEPT | {R.CONFERENCE_OFFICE, R.SYSTEM_ADMIN}),
+    NavItem(
+        "组织机构", "organisations:departments", _ALL_DEPT | {R.CONFERENCE_OFFICE, R.SYSTEM_ADMIN}
+    ),
     NavItem("用户管理", "accounts:users", frozenset({R.SYSTEM_ADMIN, R.SECURITY_ADMIN})),
     NavItem("审计日志", "audit:events", frozenset({R.AUDIT_ADMIN})),
     NavItem("系统后台", "admin:index", frozenset({R.SYSTEM_ADMIN})),
     NavItem("接口文档", "api-docs", _ALL_DEPT | {R.CONFERENCE_OFFICE, R.SYSTEM_ADMIN}),
+    NavItem("工作日历", "workdays:calendar", frozenset(Role.values)),
 ]
 
 

@@ -28,7 +28,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     body = render_to_string(
         "errors/error.html",
-        {"code": 403, "title": "请求已过期", "message": "页面已过期或来源不可信，请刷新页面后重试。"},
+        {
+            "code": 403,
+            "title": "请求已过期",
+            "message": "页面已过期或来源不可信，请刷新页面后重试。",
+        },
         request,
     )
     return HttpResponseForbidden(body)
@@ -36,7 +40,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def _error(request: HttpRequest, code: int, title: str, message: str) -> HttpResponse:
     return render(
-        request, "errors/error.html", {"code": code, "title": title, "message": message}, status=code
+        request,
+        "errors/error.html",
+        {"code": code, "title": title, "message": message},
+        status=code,
     )
 
 
@@ -53,4 +60,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, "系统繁忙", "服务器处理请求时出错，已记录。请稍后再试或联系管理员。")
+    return _error(
+        request, 500, "系统繁忙", "服务器处理请求时出错，已记录。请稍后再试或联系管理员。"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from accounts.choices import Role
 from organisations.choices import RegionLevel, Sector, UnitKind
 
@@ -22,10 +24,31 @@ REGIONS = [
 
 # (code, name, short name, region, sector, parent code)
 DEPARTMENTS = [
-    ("DEMO-CITY-ZRZY", "云台市自然资源和规划局", "市自然资源和规划局", "480300", Sector.NATURAL_RESOURCES, None),
+    (
+        "DEMO-CITY-ZRZY",
+        "云台市自然资源和规划局",
+        "市自然资源和规划局",
+        "480300",
+        Sector.NATURAL_RESOURCES,
+        None,
+    ),
     ("DEMO-CITY-SCJG", "云台市市场监督管理局", "市市场监管局", "480300", Sector.MARKET, None),
-    ("DEMO-MX-SCJG", "明溪县市场监督管理局", "县市场监管局", "480321", Sector.MARKET, "DEMO-CITY-SCJG"),
-    ("DEMO-MX-ZRZY", "明溪县自然资源局", "县自然资源局", "480321", Sector.NATURAL_RESOURCES, "DEMO-CITY-ZRZY"),
+    (
+        "DEMO-MX-SCJG",
+        "明溪县市场监督管理局",
+        "县市场监管局",
+        "480321",
+        Sector.MARKET,
+        "DEMO-CITY-SCJG",
+    ),
+    (
+        "DEMO-MX-ZRZY",
+        "明溪县自然资源局",
+        "县自然资源局",
+        "480321",
+        Sector.NATURAL_RESOURCES,
+        "DEMO-CITY-ZRZY",
+    ),
     ("DEMO-MX-ZJ", "明溪县住房和城乡建设局", "县住建局", "480321", Sector.HOUSING, None),
     ("DEMO-MX-JT", "明溪县交通运输局", "县交通运输局", "480321", Sector.TRANSPORT, None),
     ("DEMO-MX-NY", "明溪县农业农村局", "县农业农村局", "480321", Sector.AGRICULTURE, None),
@@ -33,7 +56,14 @@ DEPARTMENTS = [
     ("DEMO-MX-WJ", "明溪县卫生健康局", "县卫健局", "480321", Sector.HEALTH, None),
     ("DEMO-MX-YJ", "明溪县应急管理局", "县应急局", "480321", Sector.EMERGENCY, None),
     ("DEMO-MX-SL", "明溪县水利局", "县水利局", "480321", Sector.WATER, None),
-    ("DEMO-SM-ZRZY", "石门县自然资源局", "石门县自然资源局", "480322", Sector.NATURAL_RESOURCES, "DEMO-CITY-ZRZY"),
+    (
+        "DEMO-SM-ZRZY",
+        "石门县自然资源局",
+        "石门县自然资源局",
+        "480322",
+        Sector.NATURAL_RESOURCES,
+        "DEMO-CITY-ZRZY",
+    ),
 ]
 
 TOWNS = [("480321", "城关镇"), ("480321", "龙泉镇"), ("480321", "桃源乡"), ("480321", "青溪镇")]
@@ -61,12 +91,21 @@ UNITS = [
     ("DEMO-SM-ZRZY", "执法监察大队", UnitKind.BRIGADE),
 ]
 
-CONFERENCE = {
-    "name": "明溪县市场监管领域部门联合“双随机、一公开”监管联席会议",
-    "region": "480321",
-    "office": "DEMO-MX-SCJG",
-    "members": [code for code, *_ in DEPARTMENTS if code.startswith("DEMO-MX-")],
-}
+
+@dataclass(frozen=True)
+class ConferenceSpec:
+    name: str
+    region: str
+    office: str
+    members: list[str]
+
+
+CONFERENCE = ConferenceSpec(
+    name="明溪县市场监管领域部门联合“双随机、一公开”监管联席会议",
+    region="480321",
+    office="DEMO-MX-SCJG",
+    members=[code for code, *_ in DEPARTMENTS if code.startswith("DEMO-MX-")],
+)
 
 # (username, full name, department code, unit name, roles, conference?)
 USERS = [
@@ -80,7 +119,21 @@ USERS = [
     ("unithead", "王审核", "DEMO-MX-ZRZY", "执法监察大队", [Role.UNIT_HEAD], False),
     ("leader", "冯分管", "DEMO-MX-ZRZY", None, [Role.SUPERVISING_LEADER], False),
     ("office", "陈联办", "DEMO-MX-SCJG", "信用监管股", [Role.CONFERENCE_OFFICE], True),
-    ("market", "褚市场", "DEMO-MX-SCJG", "信用监管股", [Role.BUSINESS_STAFF, Role.REGISTRY_MANAGER], False),
-    ("housing", "卫住建", "DEMO-MX-ZJ", "建筑市场监管股", [Role.BUSINESS_STAFF, Role.REGISTRY_MANAGER], False),
+    (
+        "market",
+        "褚市场",
+        "DEMO-MX-SCJG",
+        "信用监管股",
+        [Role.BUSINESS_STAFF, Role.REGISTRY_MANAGER],
+        False,
+    ),
+    (
+        "housing",
+        "卫住建",
+        "DEMO-MX-ZJ",
+        "建筑市场监管股",
+        [Role.BUSINESS_STAFF, Role.REGISTRY_MANAGER],
+        False,
+    ),
     ("city", "蒋市局", "DEMO-CITY-ZRZY", None, [Role.BUSINESS_STAFF], False),
 ]

@@ -34,7 +34,9 @@ def _regions(created: Counter[str]) -> None:
         if Region.objects.filter(code=code).exists():
             continue
         parent = Region.objects.get(code=parent_code) if parent_code else None
-        org.save_region(None, Region(code=code, name=name, level=level, parent=parent), "加载演示数据")
+        org.save_region(
+            None, Region(code=code, name=name, level=level, parent=parent), "加载演示数据"
+        )
         created["region"] += 1
 
 
@@ -43,7 +45,10 @@ def _departments(created: Counter[str]) -> None:
         if Department.objects.filter(code=code).exists():
             continue
         department = Department(
-            code=code, name=name, short_name=short, region=Region.objects.get(code=region_code),
+            code=code,
+            name=name,
+            short_name=short,
+            region=Region.objects.get(code=region_code),
             sector=sector,
             parent=Department.objects.get(code=parent_code) if parent_code else None,
         )
@@ -62,29 +67,34 @@ def _units(created: Counter[str]) -> None:
 
 def _conference(created: Counter[str]) -> None:
     spec = data.CONFERENCE
-    if JointConference.objects.filter(name=spec["name"]).exists():
+    if JointConference.objects.filter(name=spec.name).exists():
         return
     conference = JointConference(
-        name=spec["name"],
-        region=Region.objects.get(code=spec["region"]),
-        office_department=Department.objects.get(code=spec["office"]),
+        name=spec.name,
+        region=Region.objects.get(code=spec.region),
+        office_department=Department.objects.get(code=spec.office),
     )
-    members = list(Department.objects.filter(code__in=spec["members"]))
+    members = list(Department.objects.filter(code__in=spec.members))
     org.save_conference(None, conference, members, "加载演示数据")
     created["conference"] += 1
 
 
 def _users(created: Counter[str]) -> None:
-    conference = JointConference.objects.get(name=data.CONFERENCE["name"])
+    conference = JointConference.objects.get(name=data.CONFERENCE.name)
     for username, full_name, dept_code, unit_name, roles, in_conference in data.USERS:
         if User.objects.filter(username=username).exists():
             continue
         department = Department.objects.get(code=dept_code) if dept_code else None
         unit = Unit.objects.get(department=department, name=unit_name) if unit_name else None
         user = accounts.create_user(
-            None, username=username, password=data.DEMO_PASSWORD, full_name=full_name,
-            department=department, unit=unit,
-            conference=conference if in_conference else None, roles=roles,
+            None,
+            username=username,
+            password=data.DEMO_PASSWORD,
+            full_name=full_name,
+            department=department,
+            unit=unit,
+            conference=conference if in_conference else None,
+            roles=roles,
         )
         if username in data.DEMO_OTP_KEYS:
             _demo_totp(user, data.DEMO_OTP_KEYS[username])

@@ -9,6 +9,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.choices import Role
+from accounts.models import User
+from accounts.permissions import acting_user
 from audit.services import record_event, snapshot
 from organisations import services
 from organisations.models import ConferenceMembership, Department, JointConference, Region, Unit
@@ -16,11 +18,11 @@ from organisations.models import ConferenceMembership, Department, JointConferen
 
 def is_system_admin(request: HttpRequest) -> bool:
     user = request.user
-    return bool(
-        user.is_active
-        and user.is_authenticated
-        and user.has_role(Role.SYSTEM_ADMIN)  # type: ignore[union-attr]
-        and user.is_verified()  # type: ignore[union-attr]
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and user.has_role(Role.SYSTEM_ADMIN)
+        and user.otp_verified()
     )
 
 
@@ -104,6 +106,9 @@ class JointConferenceAdmin(AuditedAdmin):
         super().save_related(request, form, formsets, change)
         after = sorted(form.instance.members.values_list("pk", flat=True))
         record_event(
-            action="conference.saved", actor=request.user, obj=form.instance,  # type: ignore[arg-type]
-            before={"members": before}, after={**snapshot(form.instance), "members": after},
+            action="conference.saved",
+            actor=acting_user(request),
+            obj=form.instance,
+            before={"members": before},
+            after={**snapshot(form.instance), "members": after},
         )

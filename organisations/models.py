@@ -96,7 +96,9 @@ class Department(models.Model):
         return self.name
 
     def descendant_ids(self) -> list[int]:
-        return list(Department.objects.filter(path__startswith=self.path).values_list("pk", flat=True))
+        return list(
+            Department.objects.filter(path__startswith=self.path).values_list("pk", flat=True)
+        )
 
 
 class Unit(models.Model):
@@ -147,7 +149,7 @@ class JointConference(models.Model):
         on_delete=models.PROTECT,
         related_name="hosted_conferences",
     )
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Department, ConferenceMembership] = models.ManyToManyField(
         Department,
         verbose_name=_("成员单位"),
         through="ConferenceMembership",

@@ -25,7 +25,10 @@ def validate_region_code(code: str, level: str, parent: Region | None) -> None:
         raise ValidationError({"code": "市级行政区划代码的后 2 位应为 00，第 3–4 位不能为 00"})
     if level == RegionLevel.COUNTY and code.endswith("00"):
         raise ValidationError({"code": "县级行政区划代码的后 2 位不能为 00"})
-    expected_parent = {RegionLevel.CITY: RegionLevel.PROVINCE, RegionLevel.COUNTY: RegionLevel.CITY}
+    expected_parent: dict[str, str] = {
+        RegionLevel.CITY: RegionLevel.PROVINCE,
+        RegionLevel.COUNTY: RegionLevel.CITY,
+    }
     if level in expected_parent:
         if parent is None or parent.level != expected_parent[level]:
             raise ValidationError({"parent": "上级区划的层级不正确"})
@@ -93,7 +96,9 @@ def save_conference(
         conference.save()
         conference.members.set(members)
         record_event(
-            action="conference.saved", actor=by, obj=conference,
+            action="conference.saved",
+            actor=by,
+            obj=conference,
             before={**(before or {}), "members": old_members} if before else None,
             after={**snapshot(conference), "members": sorted(m.pk for m in members)},
             reason=reason,
@@ -101,7 +106,9 @@ def save_conference(
     return conference
 
 
-def _before(model: type[Region | Department | Unit | JointConference], pk: int | None) -> dict[str, object] | None:
+def _before(
+    model: type[Region | Department | Unit | JointConference], pk: int | None
+) -> dict[str, object] | None:
     if pk is None:
         return None
     old = model.objects.filter(pk=pk).first()
@@ -109,7 +116,12 @@ def _before(model: type[Region | Department | Unit | JointConference], pk: int |
 
 
 def _audit(
-    by: User | None, action: str, obj: Region | Department | Unit, before: dict[str, object] | None,
+    by: User | None,
+    action: str,
+    obj: Region | Department | Unit,
+    before: dict[str, object] | None,
     reason: str,
 ) -> None:
-    record_event(action=action, actor=by, obj=obj, before=before, after=snapshot(obj), reason=reason)
+    record_event(
+        action=action, actor=by, obj=obj, before=before, after=snapshot(obj), reason=reason
+    )

@@ -9,8 +9,13 @@ from accounts.permissions import role_required
 from organisations.models import Department
 
 READERS = (
-    Role.REGISTRY_MANAGER, Role.BUSINESS_STAFF, Role.INSPECTOR, Role.UNIT_HEAD,
-    Role.SUPERVISING_LEADER, Role.CONFERENCE_OFFICE, Role.SYSTEM_ADMIN,
+    Role.REGISTRY_MANAGER,
+    Role.BUSINESS_STAFF,
+    Role.INSPECTOR,
+    Role.UNIT_HEAD,
+    Role.SUPERVISING_LEADER,
+    Role.CONFERENCE_OFFICE,
+    Role.SYSTEM_ADMIN,
 )
 
 
@@ -26,7 +31,9 @@ def department_list(request: HttpRequest) -> HttpResponse:
     departments = (
         _departments_for(request)
         .select_related("region", "parent")
-        .annotate(unit_count=Count("units", distinct=True), user_count=Count("users", distinct=True))
+        .annotate(
+            unit_count=Count("units", distinct=True), user_count=Count("users", distinct=True)
+        )
         .order_by("path")
     )
     return render(request, "organisations/department_list.html", {"departments": departments})
@@ -34,7 +41,9 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*READERS)
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    department = get_object_or_404(_departments_for(request).select_related("region", "parent"), pk=pk)
+    department = get_object_or_404(
+        _departments_for(request).select_related("region", "parent"), pk=pk
+    )
     return render(
         request,
         "organisations/department_detail.html",
