@@ -141,3 +141,15 @@ def test_department_pages_are_scoped(client_as: Callable[[str], Client]) -> None
     assert client.get(reverse("organisations:department", args=[other.pk])).status_code == 404
     listing = client.get("/api/v1/departments/").json()
     assert [d["code"] for d in listing["results"]] == ["DEMO-MX-ZRZY"]
+
+
+def test_create_admin_command_bootstraps_a_system_administrator(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.management import call_command
+
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "Strong#Boot2026")
+    call_command("create_admin", "root.admin", "--role", Role.SYSTEM_ADMIN)
+    user = User.objects.get(username="root.admin")
+    assert user.role_codes() == {Role.SYSTEM_ADMIN}
+    assert user.check_password("Strong#Boot2026")
