@@ -49,7 +49,7 @@ bench: install
 
 # Debian's chromium for the browser tests (they are skipped when it is missing).
 browser-deps:
-	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	command -v chromium >/dev/null && fc-list | grep -qi wqy || (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei)
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache .pytest_cache
