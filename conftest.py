@@ -29,6 +29,14 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_working_day_cache() -> None:
+    """The calendar caches years in memory; a rolled-back test must not leave its days behind."""
+    from workdays import services
+
+    services.invalidate()
+
+
 @pytest.fixture
 def demo_org(db: None) -> None:
     """The demo county's organisation and one user per role."""

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("subjects.api_urls")),
     path("", include("inspectors.api_urls")),
     path("", include("workdays.api_urls")),
+    path("", include("plans.api_urls")),
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "subjects",
     "inspectors",
     "workdays",
+    "plans",
     "demo",
 ]
 
@@ -177,6 +178,9 @@ if PRODUCTION and len(FIELD_ENCRYPTION_KEY) != 32:
     raise ImproperlyConfigured(
         "生产环境必须通过 FIELD_ENCRYPTION_KEY 设置 32 位十六进制的 SM4 密钥"
     )
+
+# --- Plans (B1) ---
+PLAN_REMINDER_DAYS = env_int("PLAN_REMINDER_DAYS", 31)
 
 # --- Audit (security.md 9–11) ---
 AUDIT_HASH_ALGORITHM = env_str("AUDIT_HASH_ALGORITHM", "sm3")

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from accounts.choices import Role
-from accounts.permissions import login_only
+from accounts.permissions import acting_user, login_only
 
 
 def root(request: HttpRequest) -> HttpResponse:
@@ -16,13 +16,12 @@ def root(request: HttpRequest) -> HttpResponse:
 
 @login_only
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    sections = [
-        {"role": role.value, "label": role.label}
-        for role in Role
-        if user.has_role(role)  # type: ignore[union-attr]
-    ]
-    return render(request, "core/home.html", {"sections": sections})
+    from plans.services import plan_reminder
+
+    user = acting_user(request)
+    sections = [{"role": role.value, "label": role.label} for role in Role if user.has_role(role)]
+    notices = [n for n in (plan_reminder(user),) if n]
+    return render(request, "core/home.html", {"sections": sections, "notices": notices})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
