@@ -102,7 +102,7 @@ class PlanSerializer(serializers.ModelSerializer[AnnualPlan]):
         return services.create_plan(user, validated_data["year"], validated_data.get("title", ""))
 
 
-class ReasonSerializer(serializers.Serializer[None]):
+class PlanReasonSerializer(serializers.Serializer[None]):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -136,27 +136,27 @@ class PlanViewSet(
         return Response(EntrySerializer(entry).data, status=201)
 
     def _transition(self, request: Request, run: Any) -> Response:
-        serializer = ReasonSerializer(data=request.data)
+        serializer = PlanReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         plan = run(acting_user(request), self.get_object(), serializer.validated_data["reason"])
         return Response(PlanSerializer(plan, context={"request": request}).data)
 
-    @extend_schema(request=ReasonSerializer, responses=PlanSerializer)
+    @extend_schema(request=PlanReasonSerializer, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         return self._transition(request, lambda u, p, r: services.submit_plan(u, p))
 
-    @extend_schema(request=ReasonSerializer, responses=PlanSerializer)
+    @extend_schema(request=PlanReasonSerializer, responses=PlanSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str) -> Response:
         return self._transition(request, services.return_plan)
 
-    @extend_schema(request=ReasonSerializer, responses=PlanSerializer)
+    @extend_schema(request=PlanReasonSerializer, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def file(self, request: Request, pk: str) -> Response:
         return self._transition(request, services.file_plan)
 
-    @extend_schema(request=ReasonSerializer, responses=PlanSerializer)
+    @extend_schema(request=PlanReasonSerializer, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         return self._transition(request, lambda u, p, r: services.publish_plan(u, p))
@@ -209,7 +209,7 @@ class AdjustmentSerializer(serializers.ModelSerializer[PlanAdjustment]):
         )
 
 
-class DecisionSerializer(serializers.Serializer[None]):
+class AdjustmentDecisionSerializer(serializers.Serializer[None]):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -235,10 +235,10 @@ class AdjustmentViewSet(
             plan__in=AnnualPlan.objects.for_user(acting_user(self.request))
         )
 
-    @extend_schema(request=DecisionSerializer, responses=AdjustmentSerializer)
+    @extend_schema(request=AdjustmentDecisionSerializer, responses=AdjustmentSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
-        serializer = DecisionSerializer(data=request.data)
+        serializer = AdjustmentDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         adjustment = services.decide_adjustment(
             acting_user(request),

@@ -1,0 +1,5 @@
+import sys
+
+from suiji.cli import main
+
+sys.exit(main())
