@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -71,5 +72,78 @@ def login_client(client: Client, user: User) -> Client:
 def client_as(user_with_role: Callable[[str], User]) -> Callable[[str], Client]:
     def make(role: str) -> Client:
         return login_client(Client(), user_with_role(role))
+
+    return make
+
+
+@pytest.fixture
+def make_item(demo_org: None) -> Callable[..., Any]:
+    """An item in force in a department's published list (creating the list if needed)."""
+    from decimal import Decimal
+
+    from items.choices import ItemKind, ItemListStatus
+    from items.models import InspectionItem, ItemList
+    from organisations.models import Department
+
+    def published_list(department: Department) -> ItemList:
+        current = ItemList.objects.filter(
+            department=department, status=ItemListStatus.PUBLISHED
+        ).first()
+        if current is not None:
+            return current
+        return ItemList.objects.create(
+            department=department,
+            version=ItemList.objects.filter(department=department).count() + 1,
+            title=f"{department.name}随机抽查事项清单",
+            status=ItemListStatus.PUBLISHED,
+        )
+
+    def make(
+        code: str,
+        department_code: str = "DEMO-MX-ZRZY",
+        kind: str = ItemKind.GENERAL,
+        cap: str | None = "20",
+    ) -> InspectionItem:
+        department = Department.objects.get(code=department_code)
+        return InspectionItem.objects.create(
+            item_list=published_list(department),
+            code=code,
+            name=f"事项{code}",
+            kind=kind,
+            legal_basis="《中华人民共和国土地管理法》",
+            ratio_cap_percent=Decimal(cap) if cap and kind == ItemKind.GENERAL else None,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_subjects(demo_org: None) -> Callable[..., list[Any]]:
+    """`n` active enterprises of a department with valid USCCs and a spread of risk classes."""
+    from core.checkdigits import uscc_check_char
+    from organisations.models import Department, Region
+    from subjects.models import Subject, SubjectType
+
+    def make(n: int, department_code: str = "DEMO-MX-ZRZY", start: int = 0) -> list[Subject]:
+        department = Department.objects.get(code=department_code)
+        enterprise = SubjectType.objects.get(code="enterprise")
+        region = Region.objects.get(code="480321")
+        subjects = []
+        for i in range(start, start + n):
+            body = f"91480321MA{i:07d}"
+            uscc = body + uscc_check_char(body)
+            subjects.append(
+                Subject(
+                    department=department,
+                    code=uscc,
+                    uscc=uscc,
+                    subject_type=enterprise,
+                    name=f"明溪测试企业{i}有限公司",
+                    region=region,
+                    credit_risk_class="ABCD"[i % 4],
+                    abnormal_list=i % 10 == 0,
+                )
+            )
+        return Subject.objects.bulk_create(subjects)
 
     return make

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "inspectors",
     "workdays",
     "plans",
+    "tasks",
     "demo",
 ]
 

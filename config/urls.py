@@ -12,6 +12,7 @@ urlpatterns = [
     path("inspectors/", include("inspectors.urls")),
     path("calendar/", include("workdays.urls")),
     path("plans/", include("plans.urls")),
+    path("tasks/", include("tasks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

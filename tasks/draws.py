@@ -1,0 +1,449 @@
+"""The subject draw (C2–C6, C11) as atomic steps around the `suiji` engine:
+
+prepare (settings, witnesses) → witnesses register commitments → commit (pool frozen, digest
+published) → witnesses reveal / lottery results entered → draw → locked. Voiding needs a reason
+and the supervising leader's approval; the voided draw stays on record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+import suiji
+from accounts.choices import Role
+from accounts.models import User
+from accounts.scope import can_edit_department_data
+from audit.services import record_event
+from items.choices import ItemKind
+from tasks.choices import DrawStatus, TaskStatus
+from tasks.models import DrawnSubject, SubjectDraw, Task, Witness
+from tasks.pool import NO_CLASS, POOL_COLUMNS, Candidate, already_inspected, pool_candidates
+
+CLASSES = ("A", "B", "C", "D")
+HASH = "sha256"
+
+
+@dataclass
+class DrawSettings:
+    """What the department decides before the commitment. Ratios are percentages."""
+
+    ratios: dict[str, Decimal | None] = field(default_factory=dict)  # A–D, "lists", "none"
+    count: int | None = None
+    substitutes: int = 2
+    weighted: bool = False
+    conditions: dict[str, Any] = field(default_factory=dict)
+    witness_ids: list[int] = field(default_factory=list)
+    lottery: str = ""
+    overrides: dict[str, str] = field(default_factory=dict)  # public id → reason
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ratios"] = {k: (str(v) if v is not None else None) for k, v in self.ratios.items()}
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DrawSettings:
+        values = dict(data)
+        values["ratios"] = {
+            k: (Decimal(v) if v is not None else None) for k, v in data.get("ratios", {}).items()
+        }
+        return cls(**values)
+
+
+def settings_from_task(task: Task) -> DrawSettings:
+    entry = task.plan_entry
+    if entry is None:
+        return DrawSettings()
+    ratios: dict[str, Decimal | None] = dict(
+        zip(CLASSES, (entry.ratio_a, entry.ratio_b, entry.ratio_c, entry.ratio_d), strict=True)
+    )
+    return DrawSettings(ratios=ratios, count=entry.count if entry.basis == "count" else None)
+
+
+# --- parameters -----------------------------------------------------------------------------
+
+
+def _fraction(percent: Decimal) -> str:
+    return format((percent / Decimal(100)).normalize(), "f")
+
+
+def _cap(task: Task) -> tuple[str, str | None]:
+    items = list(task.items.all())
+    if any(i.kind == ItemKind.KEY for i in items):
+        return "key", None
+    caps = [i.ratio_cap_percent for i in items if i.ratio_cap_percent is not None]
+    return "general", _fraction(min(caps)) if caps else "1"
+
+
+def _strata(settings: DrawSettings) -> list[dict[str, Any]]:
+    method = {"method": "systematic", "weight": "weight"} if settings.weighted else {}
+    if settings.count:
+        return [{"name": "全部", "where": {}, "count": settings.count, **method}]
+    strata = []
+    labelled = [("lists", "经营异常或严重违法失信", {"lists": "1"})]
+    labelled += [(c, f"{c}类", {"risk": c}) for c in CLASSES]
+    labelled += [("none", "未分类", {"risk": NO_CLASS})]
+    for key, name, where in labelled:
+        ratio = settings.ratios.get(key)
+        if ratio is not None:
+            strata.append({"name": name, "where": where, "ratio": _fraction(ratio), **method})
+    return strata
+
+
+def build_params(
+    task: Task, settings: DrawSettings, exclusions: dict[str, str], witnesses: list[Witness]
+) -> dict[str, Any]:
+    kind, cap = _cap(task)
+    sources: dict[str, Any] = {"csprng": not witnesses and not settings.lottery}
+    if witnesses:
+        sources["witnesses"] = [{"name": w.name, "commitment": w.commitment} for w in witnesses]
+    if settings.lottery:
+        sources["lotteries"] = [{"name": settings.lottery}]
+    params: dict[str, Any] = {
+        "format": "suiji-params/1",
+        "task": f"{task.code} {task.name}",
+        "hash": HASH,
+        "item_kind": kind,
+        "substitutes": settings.substitutes,
+        "strata": _strata(settings),
+        "exclusions": [{"id": i, "reason": r} for i, r in sorted(exclusions.items())],
+        "overrides": [{"id": i, "reason": r} for i, r in sorted(settings.overrides.items())],
+        "sources": sources,
+    }
+    if cap is not None:
+        params["max_ratio"] = cap
+    return params
+
+
+def _exclusions(task: Task, settings: DrawSettings, ids: set[str]) -> dict[str, str]:
+    found = already_inspected(task, ids)
+    return {pid: reason for pid, reason in found.items() if pid not in settings.overrides}
+
+
+def _pool(task: Task, settings: DrawSettings) -> tuple[suiji.PoolData, list[Candidate]]:
+    found = list(pool_candidates(task, settings.conditions))
+    if not found:
+        raise ValidationError("按所选条件，名录库中没有可抽取的检查对象")
+    return suiji.pool_from_rows(POOL_COLUMNS, [c.row for c in found]), found
+
+
+@dataclass(frozen=True)
+class Preview:
+    pool_count: int
+    outside: int
+    strata: list[dict[str, Any]]
+    exclusions: dict[str, str]
+    expected: int
+
+
+def preview(task: Task, settings: DrawSettings) -> Preview:
+    """Pool size per stratum and the expected count — before anything is fixed."""
+    pool, found = _pool(task, settings)
+    exclusions = _exclusions(task, settings, {c.public_id for c in found})
+    params = build_params(task, settings, exclusions, [])
+    params["sources"] = {"csprng": True}
+    commitment = _commit(pool, params)
+    body: dict[str, Any] = commitment.body
+    strata: list[dict[str, Any]] = list(body["strata"])
+    return Preview(
+        len(found),
+        int(body["pool"]["outside"]),
+        strata,
+        exclusions,
+        sum(int(s["size"]) for s in strata),
+    )
+
+
+def _commit(pool: suiji.PoolData | suiji.PoolFile, params: dict[str, Any]) -> suiji.Commitment:
+    try:
+        return suiji.commit(pool, suiji.parse_params(params))
+    except suiji.SuijiError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+# --- steps ----------------------------------------------------------------------------------
+
+
+def _require_staff(by: User, task: Task) -> None:
+    if not (can_edit_department_data(by, task.department_id) and by.has_role(Role.BUSINESS_STAFF)):
+        raise PermissionDenied("只有牵头部门的业务人员可以组织抽取")
+
+
+def prepare_draw(by: User, task: Task, settings: DrawSettings) -> SubjectDraw:
+    """Start a draw. Two simultaneous requests give one draw: the task row is locked and the
+    database allows one live draw per task."""
+    _require_staff(by, task)
+    if not task.is_random:
+        raise ValidationError("定向检查任务不进行随机抽取")
+    witnesses = list(User.objects.filter(pk__in=settings.witness_ids, is_active=True))
+    if settings.witness_ids and (
+        len(witnesses) < 2 or len(witnesses) != len(set(settings.witness_ids))
+    ):
+        raise ValidationError({"witnesses": "见证抽取须有两名以上见证人"})
+    preview(task, settings)  # refuses an empty pool or impossible parameters now
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        if task.draws.filter(status__in=_live()).exists():
+            raise ValidationError("该任务已有一次有效抽取；须先经批准作废才能重新抽取")
+        draw = SubjectDraw.objects.create(
+            task=task,
+            number=task.draws.count() + 1,
+            settings=settings.to_json(),
+            conditions=settings.conditions,
+            created_by=by,
+            modified_by=by,
+            status=DrawStatus.AWAITING_WITNESSES if witnesses else DrawStatus.COMMITTED,
+        )
+        for seq, user in enumerate(witnesses, start=1):
+            Witness.objects.create(
+                draw=draw, user=user, name=user.full_name or user.username, seq=seq
+            )
+        record_event(action="draw.prepared", actor=by, obj=draw, after=settings.to_json())
+        if not witnesses:
+            _commit_draw(by, draw)
+    return draw
+
+
+def _live() -> list[str]:
+    from tasks.choices import LIVE_DRAW_STATUSES
+
+    return list(LIVE_DRAW_STATUSES)
+
+
+def register_witness_commitment(by: User, draw: SubjectDraw, commitment: str) -> SubjectDraw:
+    """A witness registers H(name; secret) from their own screen; the secret stays with them."""
+    commitment = commitment.strip().lower()
+    if len(commitment) != 64 or any(ch not in "0123456789abcdef" for ch in commitment):
+        raise ValidationError({"commitment": "承诺值应为 64 位十六进制数"})
+    with transaction.atomic():
+        draw = SubjectDraw.objects.select_for_update().get(pk=draw.pk)
+        if draw.status != DrawStatus.AWAITING_WITNESSES:
+            raise ValidationError("承诺阶段已结束，不能再提交承诺值")
+        witness = draw.witnesses.filter(user=by).first()
+        if witness is None:
+            raise PermissionDenied("您不是本次抽取的见证人")
+        if witness.commitment:
+            raise ValidationError("您已提交过承诺值，不能更改")
+        witness.commitment = commitment
+        witness.save(update_fields=["commitment"])
+        record_event(
+            action="draw.witness_committed",
+            actor=by,
+            obj=draw,
+            after={"witness": witness.name, "commitment": commitment},
+        )
+        if not draw.witnesses.filter(commitment="").exists():
+            _commit_draw(by, draw)
+    return draw
+
+
+def _pool_path(draw: SubjectDraw) -> Path:
+    folder = Path(django_settings.PRIVATE_FILES_ROOT) / "draws"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{draw.task.code}-{draw.number}-pool.csv"
+
+
+def _commit_draw(by: User, draw: SubjectDraw) -> None:
+    """Freeze the pool and the parameters and publish their digest — before any randomness."""
+    settings = DrawSettings.from_json(draw.settings)
+    pool, found = _pool(draw.task, settings)
+    exclusions = _exclusions(draw.task, settings, {c.public_id for c in found})
+    params = build_params(draw.task, settings, exclusions, list(draw.witnesses.all()))
+    commitment = _commit(pool, params)
+    path = _pool_path(draw)
+    with path.open("wb") as out:
+        out.write(pool.header())
+        for block in pool.iter_blocks():
+            out.write(block)
+    draw.params, draw.commitment = params, commitment.as_json()
+    draw.commitment_digest, draw.committed_at = commitment.digest, timezone.now()
+    draw.pool_file, draw.pool_count, draw.status = str(path), len(found), DrawStatus.COMMITTED
+    draw.save()
+    Task.objects.filter(pk=draw.task_id).update(status=TaskStatus.DRAWING)
+    record_event(
+        action="draw.committed",
+        actor=by,
+        obj=draw,
+        after={
+            "commitment": commitment.digest,
+            "pool_count": len(found),
+            "exclusions": len(exclusions),
+        },
+    )
+
+
+def reveal_witness_secret(by: User, draw: SubjectDraw, secret: str) -> None:
+    with transaction.atomic():
+        draw = SubjectDraw.objects.select_for_update().get(pk=draw.pk)
+        if draw.status != DrawStatus.COMMITTED:
+            raise ValidationError("当前不在揭示阶段")
+        witness = draw.witnesses.filter(user=by).first()
+        if witness is None:
+            raise PermissionDenied("您不是本次抽取的见证人")
+        expected = suiji.witness_commitment(HASH, witness.name, secret)
+        if expected != witness.commitment:
+            record_event(
+                action="draw.witness_reveal_refused", actor=by, obj=draw, outcome="refused"
+            )
+            raise ValidationError(
+                {"secret": f"见证人“{witness.name}”揭示的秘密与其事先提交的承诺值不符，拒绝使用"}
+            )
+        witness.secret, witness.revealed_at = secret, timezone.now()
+        witness.save(update_fields=["secret", "revealed_at"])
+        record_event(
+            action="draw.witness_revealed", actor=by, obj=draw, after={"witness": witness.name}
+        )
+
+
+def enter_lottery_result(by: User, draw: SubjectDraw, numbers: str) -> None:
+    _require_staff(by, draw.task)
+    try:
+        groups = suiji.parse_lottery_numbers(numbers)
+    except suiji.SuijiError as exc:
+        raise ValidationError({"numbers": str(exc)}) from exc
+    with transaction.atomic():
+        draw = SubjectDraw.objects.select_for_update().get(pk=draw.pk)
+        name = DrawSettings.from_json(draw.settings).lottery
+        if draw.status != DrawStatus.COMMITTED or not name:
+            raise ValidationError("本次抽取未在承诺阶段宣布彩票来源，或已不在抽取阶段")
+        if draw.lottery_results:
+            raise ValidationError("开奖结果已录入，不能更改")
+        draw.lottery_results = {name: groups}
+        draw.save(update_fields=["lottery_results"])
+        record_event(
+            action="draw.lottery_entered",
+            actor=by,
+            obj=draw,
+            after={"lottery": name, "text": suiji.rfc3797_text(groups)},
+        )
+
+
+def execute_draw(by: User, draw: SubjectDraw) -> SubjectDraw:
+    """Make the seed from every announced source, draw, and lock the list."""
+    _require_staff(by, draw.task)
+    with transaction.atomic():
+        draw = SubjectDraw.objects.select_for_update().select_related("task").get(pk=draw.pk)
+        if draw.status != DrawStatus.COMMITTED:
+            raise ValidationError(f"抽取当前为“{draw.get_status_display()}”，不能执行抽取")
+        sources = _sources(draw)
+        pool = suiji.PoolFile(draw.pool_file)
+        params = suiji.parse_params(draw.params or {})
+        commitment = _commit(pool, draw.params or {})
+        if commitment.digest != draw.commitment_digest:
+            raise ValidationError("候选名单或参数与承诺不符，拒绝抽取")
+        try:
+            record = suiji.draw(
+                pool, params, sources=sources, commitment=commitment, inline_pool=False
+            )
+        except suiji.SuijiError as exc:
+            raise ValidationError(str(exc)) from exc
+        draw.record, draw.seed = record, str(record["seed"])
+        draw.drawn_at, draw.drawn_by, draw.status = timezone.now(), by, DrawStatus.LOCKED
+        draw.save()
+        selected = _store_selections(draw, record)
+        Task.objects.filter(pk=draw.task_id).update(status=TaskStatus.LOCKED)
+        record_event(
+            action="draw.locked",
+            actor=by,
+            obj=draw,
+            after={"commitment": draw.commitment_digest, "seed": draw.seed, "selected": selected},
+        )
+    return draw
+
+
+def _sources(draw: SubjectDraw) -> suiji.Sources:
+    witnesses = list(draw.witnesses.all())
+    missing = [w.name for w in witnesses if not w.secret]
+    if missing:
+        raise ValidationError(f"尚待见证人揭示秘密：{'、'.join(missing)}")
+    lottery = DrawSettings.from_json(draw.settings).lottery
+    if lottery and not draw.lottery_results:
+        raise ValidationError(f"尚未录入彩票“{lottery}”的开奖结果")
+    return suiji.Sources(
+        csprng=None,
+        witnesses={w.name: w.secret for w in witnesses},
+        lotteries={k: v for k, v in draw.lottery_results.items()},
+    )
+
+
+def _store_selections(draw: SubjectDraw, record: dict[str, Any]) -> int:
+    from subjects.models import Subject
+
+    subjects = {c.public_id: c.subject_id for c in pool_candidates(draw.task, draw.conditions)}
+    rows, selected = [], 0
+    for stratum in record["subjects"]:
+        for rank, pick in enumerate(stratum["selected"], start=1):
+            rows.append((stratum["name"], rank, pick, False))
+            selected += 1
+        for rank, pick in enumerate(stratum["substitutes"], start=1):
+            rows.append((stratum["name"], rank, pick, True))
+    missing = [pick["id"] for _, _, pick, _ in rows if pick["id"] not in subjects]
+    if missing:
+        raise ValidationError(f"抽中的对象在名录库中已不存在：{missing[0]}")
+    DrawnSubject.objects.bulk_create(
+        DrawnSubject(
+            draw=draw,
+            subject=Subject(pk=subjects[pick["id"]]),
+            public_id=pick["id"],
+            stratum=name,
+            rank=rank,
+            key=pick["key"],
+            is_substitute=substitute,
+        )
+        for name, rank, pick, substitute in rows
+    )
+    return selected
+
+
+def request_void(by: User, draw: SubjectDraw, reason: str) -> SubjectDraw:
+    _require_staff(by, draw.task)
+    if not reason.strip():
+        raise ValidationError({"reason": "作废抽取须说明原因"})
+    with transaction.atomic():
+        draw = SubjectDraw.objects.select_for_update().get(pk=draw.pk)
+        if draw.status != DrawStatus.LOCKED:
+            raise ValidationError("只有已锁定的抽取可以申请作废")
+        draw.status, draw.void_reason, draw.void_requested_by = (
+            DrawStatus.VOID_REQUESTED,
+            reason.strip(),
+            by,
+        )
+        draw.save(update_fields=["status", "void_reason", "void_requested_by"])
+        record_event(action="draw.void_requested", actor=by, obj=draw, reason=reason)
+    return draw
+
+
+def decide_void(by: User, draw: SubjectDraw, approve: bool, note: str = "") -> SubjectDraw:
+    if not (by.has_role(Role.SUPERVISING_LEADER) and by.department_id == draw.task.department_id):
+        raise PermissionDenied("只有牵头部门的分管领导可以批准作废抽取")
+    with transaction.atomic():
+        draw = SubjectDraw.objects.select_for_update().get(pk=draw.pk)
+        if draw.status != DrawStatus.VOID_REQUESTED:
+            raise ValidationError("该抽取没有待审批的作废申请")
+        if approve:
+            draw.status, draw.void_approved_by, draw.voided_at = (
+                DrawStatus.VOIDED,
+                by,
+                timezone.now(),
+            )
+            Task.objects.filter(pk=draw.task_id).update(status=TaskStatus.PREPARING)
+        else:
+            draw.status = DrawStatus.LOCKED
+        draw.save(update_fields=["status", "void_approved_by", "voided_at"])
+        record_event(
+            action="draw.voided" if approve else "draw.void_rejected",
+            actor=by,
+            obj=draw,
+            before={"status": DrawStatus.VOID_REQUESTED},
+            after={"status": draw.status},
+            reason=note or draw.void_reason,
+        )
+    return draw

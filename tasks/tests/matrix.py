@@ -1,0 +1,55 @@
+"""URL kwargs for the permission-matrix test (tests/test_permission_matrix.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from accounts.models import User
+from tasks.choices import DrawStatus, TaskTrigger
+from tasks.models import SubjectDraw, Task
+
+
+def _task() -> Task:
+    staff = User.objects.get(username="staff")
+    task, _ = Task.objects.get_or_create(
+        code="2027-DEMO-MX-ZRZY-900",
+        defaults={
+            "name": "示例任务",
+            "year": 2027,
+            "department": staff.department,
+            "trigger": TaskTrigger.ADHOC,
+            "reason": "示例",
+            "window_start": dt.date(2027, 5, 1),
+            "window_end": dt.date(2027, 6, 1),
+            "created_by": staff,
+        },
+    )
+    return task
+
+
+def _draw() -> SubjectDraw:
+    task = _task()
+    draw, _ = SubjectDraw.objects.get_or_create(
+        task=task, number=1, defaults={"status": DrawStatus.COMMITTED, "settings": {}}
+    )
+    return draw
+
+
+def _pk(make: Callable[[], Any]) -> Callable[[], dict[str, Any]]:
+    return lambda: {"pk": make().pk}
+
+
+SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
+    "tasks:detail": _pk(_task),
+    "tasks:draw_new": _pk(_task),
+    "tasks:witness": _pk(_draw),
+    "tasks:draw_lottery": _pk(_draw),
+    "tasks:draw_execute": _pk(_draw),
+    "tasks:draw_void": _pk(_draw),
+    "tasks:draw_void_decide": _pk(_draw),
+    "tasks:draw_record": _pk(_draw),
+    "tasks:draw_pool": _pk(_draw),
+    "tasks:draw_export": lambda: {"pk": _draw().pk, "fmt": "csv"},
+}

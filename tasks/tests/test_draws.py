@@ -1,0 +1,306 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, connections, transaction
+from django.test import Client
+from django.urls import reverse
+
+import suiji
+from accounts.choices import Role
+from accounts.models import User
+from audit.models import AuditEvent
+from tasks import draws, services
+from tasks.choices import DrawStatus, TaskStatus, TaskTrigger
+from tasks.models import DrawnSubject, SubjectDraw, Task
+
+YEAR = 2027
+
+
+@pytest.fixture
+def staff(user_with_role: Callable[[str], User]) -> User:
+    return user_with_role(Role.BUSINESS_STAFF)
+
+
+@pytest.fixture
+def leader(user_with_role: Callable[[str], User]) -> User:
+    return user_with_role(Role.SUPERVISING_LEADER)
+
+
+def make_task(
+    staff: User, item: Any, trigger: str = TaskTrigger.ADHOC, name: str = "临时抽查"
+) -> Task:
+    return services.create_task(
+        staff,
+        services.TaskValues(
+            name=name,
+            trigger=trigger,
+            reason="专项整治",
+            item_ids=[item.pk],
+            window_start=dt.date(YEAR, 5, 1),
+            window_end=dt.date(YEAR, 6, 30),
+        ),
+    )
+
+
+@pytest.fixture
+def task(
+    staff: User, make_item: Callable[..., Any], make_subjects: Callable[..., list[Any]]
+) -> Task:
+    make_subjects(200)
+    return make_task(staff, make_item("ZR-T1", cap="50"))
+
+
+def ratios(**percent: str) -> dict[str, Decimal | None]:
+    return {k: Decimal(v) for k, v in percent.items()}
+
+
+def test_preview_shows_strata_before_anything_is_fixed(task: Task) -> None:
+    preview = draws.preview(
+        task, draws.DrawSettings(ratios=ratios(lists="50", A="5", B="10", C="20", D="40"))
+    )
+    assert preview.pool_count == 200
+    sizes = {s["name"]: (s["population"], s["size"]) for s in preview.strata}
+    # every 10th subject is on a list (and so in that first stratum); classes follow i % 4
+    assert sizes["经营异常或严重违法失信"] == (20, 10)
+    assert sizes["A类"] == (40, 2)
+    assert sizes["D类"] == (50, 20)
+    assert preview.expected == sum(s["size"] for s in preview.strata)
+    assert not SubjectDraw.objects.exists()
+
+
+def test_draw_is_committed_then_locked_and_verifiable(task: Task, staff: User) -> None:
+    draw = draws.prepare_draw(
+        staff, task, draws.DrawSettings(ratios=ratios(A="10", B="10", C="20", D="50"))
+    )
+    assert draw.status == DrawStatus.COMMITTED
+    assert draw.commitment_digest
+    draw = draws.execute_draw(staff, draw)
+    assert draw.status == DrawStatus.LOCKED
+    task.refresh_from_db()
+    assert task.status == TaskStatus.LOCKED
+    selected = DrawnSubject.objects.filter(draw=draw, is_substitute=False)
+    assert selected.count() == 5 + 5 + 10 + 25  # ⌈10% × 50⌉, ⌈10% × 50⌉, ⌈20% × 50⌉, ⌈50% × 50⌉
+    result = suiji.verify_record(draw.record, suiji.PoolFile(draw.pool_file))  # type: ignore[arg-type]
+    assert result.ok, result.message
+    events = list(
+        AuditEvent.objects.filter(object_type="tasks.subjectdraw", object_id=str(draw.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert events == ["draw.prepared", "draw.committed", "draw.locked"]
+
+
+def test_a_locked_draw_cannot_be_redrawn_or_changed(task: Task, staff: User) -> None:
+    draw = draws.execute_draw(
+        staff, draws.prepare_draw(staff, task, draws.DrawSettings(ratios=ratios(A="10")))
+    )
+    with pytest.raises(ValidationError, match="不能执行抽取"):
+        draws.execute_draw(staff, draw)
+    with pytest.raises(ValidationError, match="已有一次有效抽取"):
+        draws.prepare_draw(staff, task, draws.DrawSettings(ratios=ratios(A="50")))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SubjectDraw.objects.create(task=task, number=9, status=DrawStatus.COMMITTED, settings={})
+
+
+def test_voiding_needs_a_reason_and_the_leaders_approval_and_keeps_the_draw(
+    task: Task, staff: User, leader: User
+) -> None:
+    first = draws.execute_draw(
+        staff, draws.prepare_draw(staff, task, draws.DrawSettings(ratios=ratios(A="10")))
+    )
+    with pytest.raises(ValidationError, match="原因"):
+        draws.request_void(staff, first, "")
+    draws.request_void(staff, first, "抽取参数录入错误")
+    with pytest.raises(PermissionDenied):
+        draws.decide_void(staff, first, approve=True)
+    draws.decide_void(leader, first, approve=True, note="同意重新抽取")
+    first.refresh_from_db()
+    assert first.status == DrawStatus.VOIDED
+    assert first.void_approved_by == leader
+    assert first.record is not None
+    assert first.selections.exists()
+    second = draws.execute_draw(
+        staff, draws.prepare_draw(staff, task, draws.DrawSettings(ratios=ratios(A="20")))
+    )
+    assert second.number == 2
+    assert AuditEvent.objects.filter(action="draw.voided", object_id=str(first.pk)).exists()
+
+
+def test_witness_ceremony(task: Task, staff: User, user_with_role: Callable[[str], User]) -> None:
+    leader = user_with_role(Role.SUPERVISING_LEADER)
+    inspector = user_with_role(Role.INSPECTOR)
+    settings = draws.DrawSettings(ratios=ratios(B="10"), witness_ids=[leader.pk, inspector.pk])
+    draw = draws.prepare_draw(staff, task, settings)
+    assert draw.status == DrawStatus.AWAITING_WITNESSES
+    secrets = {leader.pk: "leader-secret-0123456789", inspector.pk: "inspector-secret-abcdef"}
+    for user in (leader, inspector):
+        name = draw.witnesses.get(user=user).name
+        draws.register_witness_commitment(
+            user, draw, suiji.witness_commitment("sha256", name, secrets[user.pk])
+        )
+    draw.refresh_from_db()
+    assert draw.status == DrawStatus.COMMITTED
+    assert draw.params is not None
+    assert draw.params["sources"]["csprng"] is False
+    with pytest.raises(ValidationError, match="尚待见证人"):
+        draws.execute_draw(staff, draw)
+    with pytest.raises(ValidationError, match="不符"):
+        draws.reveal_witness_secret(leader, draw, "wrong-secret-123")
+    for user in (leader, inspector):
+        draws.reveal_witness_secret(user, draw, secrets[user.pk])
+    with pytest.raises(PermissionDenied):
+        draws.reveal_witness_secret(staff, draw, "x" * 10)
+    draw = draws.execute_draw(staff, draw)
+    assert suiji.verify_record(draw.record, suiji.PoolFile(draw.pool_file)).ok  # type: ignore[arg-type]
+    names = [w["name"] for w in draw.record["sources"]["witnesses"]]  # type: ignore[index]
+    assert sorted(names) == sorted(w.name for w in draw.witnesses.all())
+
+
+def test_lottery_source_must_be_entered_before_the_draw(task: Task, staff: User) -> None:
+    draw = draws.prepare_draw(
+        staff, task, draws.DrawSettings(ratios=ratios(C="10"), lottery="双色球2027045期")
+    )
+    with pytest.raises(ValidationError, match="开奖结果"):
+        draws.execute_draw(staff, draw)
+    draws.enter_lottery_result(staff, draw, "3 8 12 19 25 31 / 7")
+    draw = draws.execute_draw(staff, draw)
+    assert draw.record["sources"]["lotteries"][0]["text"] == "3.8.12.19.25.31./7./"  # type: ignore[index]
+
+
+def test_subjects_inspected_this_year_for_the_same_item_are_excluded(
+    staff: User, make_item: Callable[..., Any], make_subjects: Callable[..., list[Any]]
+) -> None:
+    make_subjects(40)
+    item = make_item("ZR-EX", cap="100")
+    first = make_task(staff, item, name="第一批")
+    d1 = draws.execute_draw(
+        staff, draws.prepare_draw(staff, first, draws.DrawSettings(ratios=ratios(A="100")))
+    )
+    drawn = set(d1.selections.filter(is_substitute=False).values_list("public_id", flat=True))
+    second = make_task(staff, item, name="第二批")
+    preview = draws.preview(second, draws.DrawSettings(ratios=ratios(A="100")))
+    assert set(preview.exclusions) == drawn
+    override = next(iter(drawn))
+    settings = draws.DrawSettings(
+        ratios=ratios(A="100"), overrides={override: "投诉较多，经批准再次抽查"}
+    )
+    d2 = draws.execute_draw(staff, draws.prepare_draw(staff, second, settings))
+    again = set(d2.selections.values_list("public_id", flat=True))
+    assert again & drawn == {override}
+    assert d2.params is not None
+    assert d2.params["overrides"][0]["id"] == override
+
+
+def test_targeted_tasks_are_not_drawn(
+    staff: User, make_item: Callable[..., Any], make_subjects: Callable[..., list[Any]]
+) -> None:
+    make_subjects(5)
+    task = make_task(staff, make_item("ZR-C"), trigger=TaskTrigger.COMPLAINT, name="投诉核查")
+    assert not task.is_random
+    with pytest.raises(ValidationError, match="定向检查"):
+        draws.prepare_draw(staff, task, draws.DrawSettings(ratios=ratios(A="10")))
+
+
+def test_task_needs_a_reason_unless_from_a_plan(staff: User, make_item: Callable[..., Any]) -> None:
+    item = make_item("ZR-R")
+    with pytest.raises(ValidationError) as caught:
+        services.create_task(
+            staff,
+            services.TaskValues(
+                name="临时",
+                trigger=TaskTrigger.ADHOC,
+                item_ids=[item.pk],
+                window_start=dt.date(YEAR, 5, 1),
+                window_end=dt.date(YEAR, 4, 1),
+            ),
+        )
+    assert set(caught.value.message_dict) == {"reason", "window_end"}
+    assert staff.department is not None
+    name = services.suggested_name(2027, staff.department, "土地利用抽查")
+    assert name == "2027年度县自然资源局土地利用抽查"
+
+
+def test_task_code_is_stable_and_sequential(staff: User, make_item: Callable[..., Any]) -> None:
+    item = make_item("ZR-N")
+    a, b = make_task(staff, item, name="一"), make_task(staff, item, name="二")
+    assert (a.code, b.code) == (f"{YEAR}-DEMO-MX-ZRZY-001", f"{YEAR}-DEMO-MX-ZRZY-002")
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_draw_requests_make_exactly_one_draw(
+    demo_org: None, make_item: Callable[..., Any], make_subjects: Callable[..., list[Any]]
+) -> None:
+    staff = User.objects.get(username="staff")
+    make_subjects(50)
+    task = make_task(staff, make_item("ZR-P"))
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        try:
+            barrier.wait()
+            draws.prepare_draw(staff, task, draws.DrawSettings(ratios=ratios(A="10")))
+            outcomes.append("ok")
+        except (ValidationError, IntegrityError) as exc:
+            outcomes.append(type(exc).__name__)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ValidationError", "ok"]
+    assert SubjectDraw.objects.filter(task=task).count() == 1
+
+
+def test_draw_pages_journey(
+    client_as: Callable[[str], Client],
+    make_item: Callable[..., Any],
+    make_subjects: Callable[..., list[Any]],
+) -> None:
+    make_subjects(60)
+    item = make_item("ZR-W", cap="100")
+    staff = client_as(Role.BUSINESS_STAFF)
+    response = staff.post(
+        reverse("tasks:create"),
+        {
+            "trigger": "adhoc",
+            "reason": "专项行动",
+            "name": "2027年度县自然资源局专项抽查",
+            "items": [item.pk],
+            "window_start": f"{YEAR}-05-01",
+            "window_end": f"{YEAR}-06-30",
+        },
+    )
+    task = Task.objects.get()
+    assert response["Location"] == reverse("tasks:detail", args=[task.pk])
+    form = {"ratio_a": "20", "ratio_b": "20", "ratio_c": "50", "ratio_d": "100", "substitutes": "1"}
+    preview = staff.post(reverse("tasks:draw_new", args=[task.pk]), {**form, "step": "preview"})
+    assert "预计抽取" in preview.content.decode()
+    assert not SubjectDraw.objects.exists()
+    staff.post(reverse("tasks:draw_new", args=[task.pk]), {**form, "step": "commit"})
+    draw = SubjectDraw.objects.get()
+    staff.post(reverse("tasks:draw_execute", args=[draw.pk]))
+    page = staff.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert "抽中名单（已锁定）" in page
+    record = staff.get(reverse("tasks:draw_record", args=[draw.pk]))
+    assert suiji.verify_record(
+        json.loads(record.content), suiji.PoolFile(SubjectDraw.objects.get().pool_file)
+    ).ok
+    housing = Client()
+    housing.force_login(User.objects.get(username="housing"))
+    assert housing.get(reverse("tasks:detail", args=[task.pk])).status_code == 404
