@@ -180,6 +180,10 @@ if PRODUCTION and len(FIELD_ENCRYPTION_KEY) != 32:
         "生产环境必须通过 FIELD_ENCRYPTION_KEY 设置 32 位十六进制的 SM4 密钥"
     )
 
+# --- Tasks and draws (C7, D9) ---
+MIN_TEAM_SIZE = env_int("MIN_TEAM_SIZE", 2)
+REPEAT_INSPECTION_DAYS = env_int("REPEAT_INSPECTION_DAYS", 30)
+
 # --- Plans (B1) ---
 PLAN_REMINDER_DAYS = env_int("PLAN_REMINDER_DAYS", 31)
 

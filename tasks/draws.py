@@ -447,3 +447,30 @@ def decide_void(by: User, draw: SubjectDraw, approve: bool, note: str = "") -> S
             reason=note or draw.void_reason,
         )
     return draw
+
+
+def distribute_by_region(by: User, draw: SubjectDraw) -> dict[str, int]:
+    """C6: an upper level hands its locked subjects to the lower departments of its line by the
+    subjects' regions; those departments then draw their own teams."""
+    from organisations.models import Department
+
+    _require_staff(by, draw.task)
+    if draw.status != DrawStatus.LOCKED:
+        raise ValidationError("名单锁定后才能分派")
+    lower = {
+        d.region_id: d
+        for d in Department.objects.filter(parent=draw.task.department, is_active=True)
+    }
+    if not lower:
+        raise ValidationError("本部门没有下级部门，无需分派")
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        for pick in draw.selections.select_related("subject").select_for_update():
+            target = lower.get(pick.subject.region_id or 0)
+            if target is None or pick.assigned_department_id == target.pk:
+                continue
+            pick.assigned_department = target
+            pick.save(update_fields=["assigned_department"])
+            counts[target.name] = counts.get(target.name, 0) + 1
+        record_event(action="draw.distributed", actor=by, obj=draw, after=counts)
+    return counts

@@ -215,3 +215,29 @@ class VoidForm(forms.Form):
 class VoidDecisionForm(forms.Form):
     approve = forms.ChoiceField(label="审批结果", choices=[("1", "批准作废"), ("0", "不批准")])
     note = forms.CharField(label="审批意见", required=False, max_length=1000)
+
+
+class TeamForm(forms.Form):
+    min_team_size = forms.IntegerField(
+        label="每个检查对象至少几名执法人员", min_value=2, max_value=10
+    )
+    max_load = forms.IntegerField(
+        label="每人最多检查几个对象（可不填）", min_value=1, required=False
+    )
+    with_expert = forms.BooleanField(label="另抽一名专家（在法定人数之外）", required=False)
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="由哪个单位承担（其余人员作为递补库；不选则全部门）", queryset=None, required=False
+    )
+
+    def __init__(self, department: Department, *args: Any, **kwargs: Any) -> None:
+        from django.conf import settings
+
+        from organisations.models import Unit
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(department=department, is_active=True)  # type: ignore[attr-defined]
+        self.fields["min_team_size"].initial = settings.MIN_TEAM_SIZE
+
+
+class RecusalForm(forms.Form):
+    reason = forms.CharField(label="回避原因", max_length=500)

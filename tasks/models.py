@@ -18,11 +18,15 @@ if TYPE_CHECKING:
 
 class TaskQuerySet(models.QuerySet["Task"]):
     def for_user(self, user: User) -> TaskQuerySet:
-        """Tasks led by, or joined by, a department the user may see."""
+        """Tasks led or joined by a department the user may see, or distributed to it (C6)."""
         from accounts.scope import visible_department_ids
 
         ids = visible_department_ids(user)
-        return self.filter(Q(department_id__in=ids) | Q(participants__in=ids)).distinct()
+        return self.filter(
+            Q(department_id__in=ids)
+            | Q(participants__in=ids)
+            | Q(draws__selections__assigned_department__in=ids)
+        ).distinct()
 
 
 class Task(TimeStampedModel):
@@ -218,3 +222,135 @@ class DrawnSubject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stratum} #{self.rank} {self.public_id}"
+
+
+class Conflict(TimeStampedModel):
+    """回避 (C9): an inspector–subject pair that must never be assigned, with its reason."""
+
+    inspector = models.ForeignKey(
+        "inspectors.Inspector",
+        verbose_name=_("检查人员"),
+        on_delete=models.PROTECT,
+        related_name="conflicts",
+    )
+    subject = models.ForeignKey(
+        "subjects.Subject",
+        verbose_name=_("检查对象"),
+        on_delete=models.PROTECT,
+        related_name="conflicts",
+    )
+    reason = models.TextField(_("回避原因"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("回避关系")
+        verbose_name_plural = _("回避关系")
+        constraints = [
+            models.UniqueConstraint(fields=["inspector", "subject"], name="conflict_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspector} ↔ {self.subject}"
+
+
+class TeamDraw(TimeStampedModel):
+    """The inspector draw (C7–C9) for the locked subjects of one department: its own suiji
+    record, whose pool is the locked list and whose assignment gives the teams."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="team_draws"
+    )
+    subject_draw = models.ForeignKey(
+        SubjectDraw,
+        verbose_name=_("检查对象抽取"),
+        on_delete=models.PROTECT,
+        related_name="team_draws",
+    )
+    department = models.ForeignKey(
+        "organisations.Department",
+        verbose_name=_("选派部门"),
+        on_delete=models.PROTECT,
+        related_name="team_draws",
+    )
+    params = models.JSONField(_("抽取参数"))
+    commitment_digest = models.CharField(_("承诺摘要"), max_length=64)
+    pool_file = models.CharField(_("对象名单文件"), max_length=255)
+    library_file = models.CharField(_("检查人员名录文件"), max_length=255)
+    record = models.JSONField(_("抽取记录"))
+    seed = models.CharField(_("种子"), max_length=64)
+    drawn_at = models.DateTimeField(_("抽取时间"))
+    drawn_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("抽取人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["task", "department"]
+        verbose_name = _("检查人员抽取")
+        verbose_name_plural = _("检查人员抽取")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_draw", "department"],
+                name="team_draw_once_per_department",
+                violation_error_message="该部门已为本次抽取的检查对象选派过检查人员",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.department} 检查人员"
+
+
+class TeamMember(models.Model):
+    """One person on one subject's team. A recusal deactivates the row and adds the replacement."""
+
+    team_draw = models.ForeignKey(TeamDraw, on_delete=models.PROTECT, related_name="members")
+    subject = models.ForeignKey(
+        "subjects.Subject", on_delete=models.PROTECT, related_name="team_members"
+    )
+    inspector = models.ForeignKey(
+        "inspectors.Inspector",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="team_members",
+    )
+    expert = models.ForeignKey(
+        "inspectors.Expert",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="team_members",
+    )
+    group = models.CharField(_("分组"), max_length=50)
+    substitute = models.BooleanField(_("递补"), default=False)
+    step = models.PositiveIntegerField(_("产生于第几步"), default=0)
+    active = models.BooleanField(_("在组"), default=True)
+
+    class Meta:
+        ordering = ["team_draw", "subject", "group", "pk"]
+        verbose_name = _("检查组成员")
+        verbose_name_plural = _("检查组成员")
+
+    def __str__(self) -> str:
+        return str(self.inspector or self.expert)
+
+    @property
+    def person(self) -> object:
+        return self.inspector or self.expert
+
+
+class Recusal(TimeStampedModel):
+    """A recusal after the draw: the removed member, the replacement and the reason (C9)."""
+
+    team_draw = models.ForeignKey(TeamDraw, on_delete=models.PROTECT, related_name="recusals")
+    removed = models.ForeignKey(TeamMember, on_delete=models.PROTECT, related_name="+")
+    replacement = models.ForeignKey(TeamMember, on_delete=models.PROTECT, related_name="+")
+    step = models.PositiveIntegerField(_("步骤"))
+    reason = models.TextField(_("回避原因"))
+
+    class Meta:
+        ordering = ["team_draw", "step"]
+        verbose_name = _("回避替换")
+        verbose_name_plural = _("回避替换")
+
+    def __str__(self) -> str:
+        return f"{self.removed} → {self.replacement}"

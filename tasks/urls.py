@@ -17,4 +17,7 @@ urlpatterns = [
     path("draws/<int:pk>/record.json", views.draw_record, name="draw_record"),
     path("draws/<int:pk>/pool.csv", views.draw_pool, name="draw_pool"),
     path("draws/<int:pk>/export.<str:fmt>", views.draw_export, name="draw_export"),
+    path("draws/<int:pk>/teams/", views.draw_teams, name="draw_teams"),
+    path("draws/<int:pk>/distribute/", views.draw_distribute, name="draw_distribute"),
+    path("members/<int:pk>/recuse/", views.member_recuse, name="member_recuse"),
 ]

@@ -14,19 +14,21 @@ from accounts.choices import Role
 from accounts.permissions import acting_user, role_required
 from core.exports import EXPORT_FORMATS, export_response
 from plans.models import PlanEntry
-from tasks import draws, services
+from tasks import draws, services, teams
 from tasks.choices import DrawStatus
 from tasks.forms import (
     CommitmentForm,
     DrawForm,
     LotteryForm,
+    RecusalForm,
     SecretForm,
     TaskForm,
+    TeamForm,
     VoidDecisionForm,
     VoidForm,
     draw_initial,
 )
-from tasks.models import SubjectDraw, Task
+from tasks.models import SubjectDraw, Task, TeamMember
 
 R = Role
 READERS = (
@@ -324,3 +326,60 @@ def draw_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
         EXPORT_HEADERS,
         rows,
     )
+
+
+@require_POST
+@role_required(R.BUSINESS_STAFF)
+def draw_teams(request: HttpRequest, pk: int) -> HttpResponse:
+    draw = _draw(request, pk)
+    user = acting_user(request)
+    form = TeamForm(user.department, request.POST) if user.department else None
+    if form is None or not form.is_valid():
+        messages.error(request, "请检查检查人员抽取设置。")
+        return redirect("tasks:detail", pk=draw.task_id)
+    data = form.cleaned_data
+    settings = teams.TeamSettings(
+        min_team_size=data["min_team_size"],
+        max_load=data["max_load"],
+        with_expert=data["with_expert"],
+        units=[data["unit"].name] if data["unit"] else None,
+    )
+    try:
+        teams.draw_teams(user, draw, settings)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "检查人员已随机选派。")
+    return redirect("tasks:detail", pk=draw.task_id)
+
+
+@require_POST
+@role_required(R.BUSINESS_STAFF, R.UNIT_HEAD, R.INSPECTOR)
+def member_recuse(request: HttpRequest, pk: int) -> HttpResponse:
+    visible = Task.objects.for_user(acting_user(request))
+    member = get_object_or_404(TeamMember.objects.filter(team_draw__task__in=visible), pk=pk)
+    form = RecusalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写回避原因。")
+    else:
+        try:
+            recusal = teams.recuse(acting_user(request), member, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, f"已回避，由 {recusal.replacement} 替换。")
+    return redirect("tasks:detail", pk=member.team_draw.task_id)
+
+
+@require_POST
+@role_required(R.BUSINESS_STAFF)
+def draw_distribute(request: HttpRequest, pk: int) -> HttpResponse:
+    draw = _draw(request, pk)
+    try:
+        counts = draws.distribute_by_region(acting_user(request), draw)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        summary = "，".join(f"{k} {v} 户" for k, v in counts.items()) or "没有需要分派的对象"
+        messages.success(request, f"已按区划分派：{summary}。")
+    return redirect("tasks:detail", pk=draw.task_id)

@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.models import User
 from tasks.choices import DrawStatus, TaskTrigger
-from tasks.models import SubjectDraw, Task
+from tasks.models import SubjectDraw, Task, TeamDraw, TeamMember
 
 
 def _task() -> Task:
@@ -37,6 +39,34 @@ def _draw() -> SubjectDraw:
     return draw
 
 
+def _member() -> TeamMember:
+    from subjects.models import Subject, SubjectType
+
+    draw = _draw()
+    team_draw, _ = TeamDraw.objects.get_or_create(
+        subject_draw=draw,
+        department=draw.task.department,
+        defaults={
+            "task": draw.task,
+            "params": {},
+            "commitment_digest": "0" * 64,
+            "pool_file": "",
+            "library_file": "",
+            "record": {},
+            "seed": "0" * 64,
+            "drawn_at": timezone.now(),
+            "drawn_by": User.objects.get(username="staff"),
+        },
+    )
+    subject, _ = Subject.objects.get_or_create(
+        department=draw.task.department,
+        code="MATRIX-1",
+        defaults={"name": "示例对象", "subject_type": SubjectType.objects.get(code="enterprise")},
+    )
+    member, _ = TeamMember.objects.get_or_create(team_draw=team_draw, subject=subject, group="示例")
+    return member
+
+
 def _pk(make: Callable[[], Any]) -> Callable[[], dict[str, Any]]:
     return lambda: {"pk": make().pk}
 
@@ -52,4 +82,7 @@ SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "tasks:draw_record": _pk(_draw),
     "tasks:draw_pool": _pk(_draw),
     "tasks:draw_export": lambda: {"pk": _draw().pk, "fmt": "csv"},
+    "tasks:draw_teams": _pk(_draw),
+    "tasks:draw_distribute": _pk(_draw),
+    "tasks:member_recuse": _pk(lambda: _member()),
 }

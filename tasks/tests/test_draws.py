@@ -304,3 +304,176 @@ def test_draw_pages_journey(
     housing = Client()
     housing.force_login(User.objects.get(username="housing"))
     assert housing.get(reverse("tasks:detail", args=[task.pk])).status_code == 404
+
+
+# --- inspector draw (C7–C9) ---
+
+
+@pytest.fixture
+def locked_draw(
+    staff: User, make_item: Callable[..., Any], make_subjects: Callable[..., list[Any]]
+) -> SubjectDraw:
+    from inspectors.models import Inspector
+    from items.models import EnforcementArea
+    from organisations.models import Unit
+
+    area, _ = EnforcementArea.objects.get_or_create(code="land", defaults={"name": "土地"})
+    item = make_item("ZR-TEAM", cap="100")
+    item.enforcement_area = area
+    item.save()
+    make_subjects(12)
+    unit = Unit.objects.get(department=staff.department, name="执法监察大队")
+    assert staff.department is not None
+    for i in range(6):
+        inspector = Inspector.objects.create(
+            department=staff.department,
+            unit=unit,
+            name=f"检查员{i}",
+            certificate_no=f"ZF4803{i:04d}",
+            certificate_valid_from=dt.date(2024, 1, 1),
+            certificate_valid_until=dt.date(YEAR, 5, 15) if i == 5 else dt.date(2030, 1, 1),
+        )
+        inspector.enforcement_areas.add(area)
+    task = make_task(staff, item, name="带队抽查")
+    draw = draws.prepare_draw(staff, task, draws.DrawSettings(ratios=ratios(A="100", B="100")))
+    return draws.execute_draw(staff, draw)
+
+
+def test_teams_meet_every_hard_constraint(locked_draw: SubjectDraw, staff: User) -> None:
+    from tasks import teams
+
+    team_draw = teams.draw_teams(staff, locked_draw, teams.TeamSettings(min_team_size=2))
+    members = list(team_draw.members.select_related("inspector"))
+    subjects = set(
+        locked_draw.selections.filter(is_substitute=False).values_list("subject_id", flat=True)
+    )
+    assert {m.subject_id for m in members} == subjects
+    loads: dict[int, int] = {}
+    for subject in subjects:
+        team = [m for m in members if m.subject_id == subject]
+        assert len(team) == 2
+        assert len({m.inspector_id for m in team}) == 2
+    for m in members:
+        assert m.inspector is not None
+        # the certificate must cover the whole window (检查员5's ends mid-window)
+        assert m.inspector.certificate_valid_until >= locked_draw.task.window_end  # type: ignore[operator]
+        loads[m.inspector.pk] = loads.get(m.inspector.pk, 0) + 1
+    assert max(loads.values()) - min(loads.values()) <= 1
+    result = suiji.verify_record(team_draw.record, suiji.PoolFile(team_draw.pool_file))
+    assert result.ok, result.message
+
+
+def test_recusal_draws_a_recorded_replacement(locked_draw: SubjectDraw, staff: User) -> None:
+    from tasks import teams
+    from tasks.models import Conflict, Recusal
+
+    team_draw = teams.draw_teams(staff, locked_draw, teams.TeamSettings())
+    member = team_draw.members.first()
+    assert member is not None
+    recusal = teams.recuse(staff, member, "与该企业法定代表人系亲属关系")
+    member.refresh_from_db()
+    assert not member.active
+    assert recusal.replacement.inspector_id not in {None, member.inspector_id}
+    assert recusal.replacement.subject_id == member.subject_id
+    assert Conflict.objects.filter(inspector=member.inspector, subject=member.subject).exists()
+    team_draw.refresh_from_db()
+    assert team_draw.record["steps"][0]["reason"] == "与该企业法定代表人系亲属关系"
+    assert suiji.verify_record(team_draw.record, suiji.PoolFile(team_draw.pool_file)).ok
+    assert Recusal.objects.count() == 1
+    assert AuditEvent.objects.filter(action="draw.recusal").exists()
+
+
+def test_impossible_team_draw_names_the_constraint(locked_draw: SubjectDraw, staff: User) -> None:
+    from tasks import teams
+
+    with pytest.raises(ValidationError, match="需要 7 人|仅 5 人"):
+        teams.draw_teams(staff, locked_draw, teams.TeamSettings(min_team_size=7))
+
+
+def test_hierarchical_distribution_lets_lower_units_draw_their_own_teams(
+    demo_org: None, make_item: Callable[..., Any], make_subjects: Callable[..., list[Any]]
+) -> None:
+    from inspectors.models import Inspector
+    from items.models import EnforcementArea
+    from organisations.models import Department, Region
+    from subjects.models import Subject
+    from tasks import teams
+
+    city_staff = User.objects.get(username="city")
+    area, _ = EnforcementArea.objects.get_or_create(code="land", defaults={"name": "土地"})
+    item = make_item("CITY-1", department_code="DEMO-CITY-ZRZY", cap="100")
+    item.enforcement_area = area
+    item.save()
+    subjects = make_subjects(8, department_code="DEMO-CITY-ZRZY")
+    shimen = Region.objects.get(code="480322")
+    Subject.objects.filter(pk__in=[s.pk for s in subjects[4:]]).update(region=shimen)
+    for code in ("DEMO-MX-ZRZY", "DEMO-SM-ZRZY"):
+        dept = Department.objects.get(code=code)
+        for i in range(3):
+            inspector = Inspector.objects.create(
+                department=dept,
+                name=f"{dept.short_name}{i}",
+                certificate_no=f"{code}-{i}",
+                certificate_valid_until=dt.date(2030, 1, 1),
+            )
+            inspector.enforcement_areas.add(area)
+    task = make_task(city_staff, item, name="市级统一抽查")
+    draw = draws.execute_draw(
+        city_staff,
+        draws.prepare_draw(
+            city_staff,
+            task,
+            draws.DrawSettings(ratios=ratios(A="100", B="100", C="100", D="100")),
+        ),
+    )
+    counts = draws.distribute_by_region(city_staff, draw)
+    assert counts == {"明溪县自然资源局": 4, "石门县自然资源局": 4}
+    county_staff = User.objects.get(username="staff")
+    assert Task.objects.for_user(county_staff).filter(pk=task.pk).exists()
+    team_draw = teams.draw_teams(county_staff, draw, teams.TeamSettings())
+    assert team_draw.members.values("subject").distinct().count() == 4
+    departments = set(team_draw.members.values_list("inspector__department__code", flat=True))
+    assert departments == {"DEMO-MX-ZRZY"}
+    with pytest.raises(PermissionDenied):
+        teams.draw_teams(User.objects.get(username="housing"), draw, teams.TeamSettings())
+
+
+def test_repeat_inspection_guard_warns_across_departments(
+    staff: User, make_item: Callable[..., Any], make_subjects: Callable[..., list[Any]]
+) -> None:
+    from subjects.models import Subject
+    from tasks import teams
+
+    subjects = make_subjects(4)
+    housing = User.objects.get(username="housing")
+    assert housing.department is not None
+    for s in subjects:  # the same firms in the housing department's registry
+        Subject.objects.create(
+            department=housing.department,
+            code=s.uscc,
+            uscc=s.uscc,
+            subject_type=s.subject_type,
+            name=s.name,
+            region=s.region,
+            credit_risk_class=s.credit_risk_class,
+        )
+    mine = draws.execute_draw(
+        staff,
+        draws.prepare_draw(
+            staff,
+            make_task(staff, make_item("ZR-D9", cap="100")),
+            draws.DrawSettings(ratios=ratios(A="100", B="100", C="100", D="100")),
+        ),
+    )
+    theirs = make_task(
+        housing, make_item("ZJ-D9", department_code="DEMO-MX-ZJ", cap="100"), name="住建抽查"
+    )
+    draws.execute_draw(
+        housing,
+        draws.prepare_draw(
+            housing, theirs, draws.DrawSettings(ratios=ratios(A="100", B="100", C="100", D="100"))
+        ),
+    )
+    warnings = teams.repeat_inspection_warnings(mine)
+    assert {w.subject.uscc for w in warnings} == {s.uscc for s in subjects}
+    assert {w.department for w in warnings} == {"明溪县住房和城乡建设局"}
