@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from tasks.public import public_task
+
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("calendar/", include("workdays.urls")),
     path("plans/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
+    path("public/tasks/<str:code>/", public_task, name="public-task"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -20,4 +20,7 @@ urlpatterns = [
     path("draws/<int:pk>/teams/", views.draw_teams, name="draw_teams"),
     path("draws/<int:pk>/distribute/", views.draw_distribute, name="draw_distribute"),
     path("members/<int:pk>/recuse/", views.member_recuse, name="member_recuse"),
+    path(
+        "draws/<int:pk>/subjects/<int:subject_pk>/<str:kind>.docx", views.document, name="document"
+    ),
 ]

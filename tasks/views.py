@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -383,3 +384,27 @@ def draw_distribute(request: HttpRequest, pk: int) -> HttpResponse:
         summary = "，".join(f"{k} {v} 户" for k, v in counts.items()) or "没有需要分派的对象"
         messages.success(request, f"已按区划分派：{summary}。")
     return redirect("tasks:detail", pk=draw.task_id)
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@role_required(*DEPARTMENT_STAFF)
+def document(request: HttpRequest, pk: int, subject_pk: int, kind: str) -> HttpResponse:
+    """随机抽查通知书 (kind "notice") or 检查记录表 (kind "record") for one drawn subject."""
+    from tasks import documents
+
+    draw = _draw(request, pk)
+    pick = get_object_or_404(
+        draw.selections.select_related("subject", "draw"),
+        subject_id=subject_pk,
+        is_substitute=False,
+    )
+    if kind == "notice":
+        content, title = documents.notice(draw.task, pick), "随机抽查通知书"
+    else:
+        content, title = documents.record_form(draw.task, pick), "检查记录表"
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    filename = quote(f"{title}-{draw.task.code}-{pick.subject.name}.docx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response

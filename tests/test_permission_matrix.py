@@ -24,7 +24,7 @@ from conftest import login_client
 from organisations.models import Department, Region, Unit
 
 # Reachable without a role: login flow, error-free redirects and the API's own plumbing.
-PUBLIC = {"core:root", "accounts:login", "accounts:logout", "accounts:otp"}
+PUBLIC = {"core:root", "accounts:login", "accounts:logout", "accounts:otp", "public-task"}
 ANY_LOGGED_IN = {"api-root", "api-me", "api-schema", "api-docs"}
 SKIP_PREFIXES = ("admin:",)
 

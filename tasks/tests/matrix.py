@@ -67,6 +67,22 @@ def _member() -> TeamMember:
     return member
 
 
+def _document_kwargs() -> dict[str, Any]:
+    from tasks.models import DrawnSubject
+
+    member = _member()
+    DrawnSubject.objects.get_or_create(
+        draw=member.team_draw.subject_draw,
+        subject=member.subject,
+        defaults={"public_id": "MATRIX:1", "stratum": "示例", "rank": 1, "key": "0" * 64},
+    )
+    return {
+        "pk": member.team_draw.subject_draw.pk,
+        "subject_pk": member.subject_id,
+        "kind": "notice",
+    }
+
+
 def _pk(make: Callable[[], Any]) -> Callable[[], dict[str, Any]]:
     return lambda: {"pk": make().pk}
 
@@ -85,4 +101,5 @@ SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "tasks:draw_teams": _pk(_draw),
     "tasks:draw_distribute": _pk(_draw),
     "tasks:member_recuse": _pk(lambda: _member()),
+    "tasks:document": lambda: _document_kwargs(),
 }

@@ -477,3 +477,42 @@ def test_repeat_inspection_guard_warns_across_departments(
     warnings = teams.repeat_inspection_warnings(mine)
     assert {w.subject.uscc for w in warnings} == {s.uscc for s in subjects}
     assert {w.department for w in warnings} == {"明溪县住房和城乡建设局"}
+
+
+def test_documents_carry_the_public_task_qr_link(
+    locked_draw: SubjectDraw, client_as: Callable[[str], Client]
+) -> None:
+    import io
+    import zipfile
+
+    from docx import Document
+
+    from tasks.documents import public_task_url
+
+    pick = locked_draw.selections.filter(is_substitute=False).select_related("subject").first()
+    assert pick is not None
+    client = client_as(Role.BUSINESS_STAFF)
+    for kind, title in (("notice", "随机抽查通知书"), ("record", "检查记录表")):
+        response = client.get(
+            reverse("tasks:document", args=[locked_draw.pk, pick.subject_id, kind])
+        )
+        assert response.status_code == 200
+        document = Document(io.BytesIO(response.content))
+        text = "\n".join(p.text for p in document.paragraphs)
+        assert title in text
+        assert public_task_url(locked_draw.task) in text
+        media = [
+            n
+            for n in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+            if n.startswith("word/media/")
+        ]
+        assert len(media) == 1  # the QR code image
+    url = public_task_url(locked_draw.task)
+    assert url.endswith(f"/public/tasks/{locked_draw.task.code}/")
+    page = Client().get(f"/public/tasks/{locked_draw.task.code}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert pick.subject.name in body
+    assert locked_draw.commitment_digest in body
+    assert "A类" not in body
+    assert "risk" not in body
