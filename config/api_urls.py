@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("inspectors.api_urls")),
     path("", include("workdays.api_urls")),
     path("", include("plans.api_urls")),
+    path("", include("tasks.api_urls")),
 ]

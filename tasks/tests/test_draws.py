@@ -516,3 +516,80 @@ def test_documents_carry_the_public_task_qr_link(
     assert locked_draw.commitment_digest in body
     assert "A类" not in body
     assert "risk" not in body
+
+
+def test_draw_api_journey(
+    client_as: Callable[[str], Client],
+    make_item: Callable[..., Any],
+    make_subjects: Callable[..., list[Any]],
+) -> None:
+    make_subjects(40)
+    item = make_item("ZR-API", cap="100")
+    staff = client_as(Role.BUSINESS_STAFF)
+    created = staff.post(
+        "/api/v1/tasks/",
+        {
+            "name": "接口抽查",
+            "trigger": "adhoc",
+            "reason": "测试",
+            "item_ids": [item.pk],
+            "window_start": f"{YEAR}-05-01",
+            "window_end": f"{YEAR}-06-30",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    task_id = created.json()["id"]
+    bad = staff.post(
+        f"/api/v1/tasks/{task_id}/draws/", {"ratios": {"A": "200"}}, content_type="application/json"
+    )
+    assert bad.status_code == 400
+    preview = staff.post(
+        f"/api/v1/tasks/{task_id}/preview/",
+        {"ratios": {"A": "50"}},
+        content_type="application/json",
+    )
+    assert preview.json()["expected"] == 5
+    draw = staff.post(
+        f"/api/v1/tasks/{task_id}/draws/", {"ratios": {"A": "50"}}, content_type="application/json"
+    ).json()
+    executed = staff.post(f"/api/v1/draws/{draw['id']}/execute/", content_type="application/json")
+    assert executed.json()["status"] == DrawStatus.LOCKED
+    again = staff.post(f"/api/v1/draws/{draw['id']}/execute/", content_type="application/json")
+    assert again.status_code == 400
+    record = staff.get(f"/api/v1/draws/{draw['id']}/record/").json()
+    assert suiji.verify_record(
+        record, suiji.PoolFile(SubjectDraw.objects.get(pk=draw["id"]).pool_file)
+    ).ok
+    office = client_as(Role.CONFERENCE_OFFICE)
+    assert office.get(f"/api/v1/draws/{draw['id']}/").status_code == 200
+    assert (
+        office.post(
+            f"/api/v1/draws/{draw['id']}/void/", {"text": "x"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+
+
+def test_draw_command_line(
+    staff: User,
+    make_item: Callable[..., Any],
+    make_subjects: Callable[..., list[Any]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    make_subjects(20)
+    task = make_task(staff, make_item("ZR-CLI", cap="100"))
+    call_command("draw", "preview", task.code, "--user", "staff", "--ratio", "A=100")
+    assert "预计抽取 5 户" in capsys.readouterr().out
+    call_command("draw", "commit", task.code, "--user", "staff", "--ratio", "A=100")
+    call_command("draw", "execute", task.code, "--user", "staff")
+    assert "已抽取并锁定" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="不能执行抽取"):
+        call_command("draw", "execute", task.code, "--user", "staff")
+    with pytest.raises(CommandError, match="只有牵头部门的业务人员"):
+        call_command("draw", "void", task.code, "--user", "inspector", "--reason", "x")
+    event = AuditEvent.objects.filter(action="draw.locked").latest("seq")
+    assert event.channel == "cli"
