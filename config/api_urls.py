@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("inspectors.api_urls")),
     path("", include("workdays.api_urls")),
     path("", include("plans.api_urls")),
+    path("", include("inspections.api_urls")),
     path("", include("tasks.api_urls")),
 ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "workdays",
     "plans",
     "tasks",
+    "inspections",
     "demo",
 ]
 
@@ -187,6 +188,10 @@ REPEAT_INSPECTION_DAYS = env_int("REPEAT_INSPECTION_DAYS", 30)
 # --- Plans (B1) ---
 PLAN_REMINDER_DAYS = env_int("PLAN_REMINDER_DAYS", 31)
 
+# --- Imports (A6, security 13) ---
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 50)
+IMPORT_FILE_TTL_MINUTES = env_int("IMPORT_FILE_TTL_MINUTES", 60)
+
 # --- Audit (security.md 9–11) ---
 AUDIT_HASH_ALGORITHM = env_str("AUDIT_HASH_ALGORITHM", "sm3")
 
@@ -230,6 +235,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"AuditOutcomeEnum": "audit.choices.Outcome"},
 }
 
 LOGGING = {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("calendar/", include("workdays.urls")),
     path("plans/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
+    path("inspections/", include("inspections.urls")),
     path("public/tasks/<str:code>/", public_task, name="public-task"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

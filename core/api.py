@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -10,6 +11,8 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -22,6 +25,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound("未找到该对象，或您无权查看。")
     response = drf_exception_handler(exc, context)
     if response is None:
+        logger.exception("API 未处理的异常", exc_info=exc)
         return Response(
             {"detail": "服务器内部错误，请稍后再试或联系管理员。"},
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,

@@ -16,7 +16,7 @@ from organisations import services as org
 from organisations.models import Department, JointConference, Region, Unit
 
 
-def load_demo_county() -> Counter[str]:
+def load_demo_county(with_registries: bool = False) -> Counter[str]:
     if settings.PRODUCTION:
         raise ImproperlyConfigured("生产环境不能加载演示数据（演示账户的密码是公开的）")
     created: Counter[str] = Counter()
@@ -26,6 +26,10 @@ def load_demo_county() -> Counter[str]:
         _units(created)
         _conference(created)
         _users(created)
+        if with_registries:
+            from demo.registries import load_registries
+
+            load_registries(created)
     return created
 
 

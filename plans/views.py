@@ -16,6 +16,7 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.permissions import acting_user, role_required
 from core.exports import EXPORT_FORMATS, export_response
+from items.services import items_without_plan
 from organisations.models import JointConference
 from plans import services
 from plans.choices import AdjustmentKind, AdjustmentStatus, PlanStatus
@@ -55,17 +56,21 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         AnnualPlan.objects.for_user(acting_user(request))
         .select_related("department")
         .annotate(entry_count=Count("entries", filter=Q(entries__is_archived=False)))
+        .order_by("-year", "department__name")
     )
     year = request.GET.get("year", "")
     if year.isdigit():
         plans = plans.filter(year=int(year))
     page = Paginator(plans, 50).get_page(request.GET.get("page"))
+    user = acting_user(request)
+    uncovered = items_without_plan(user.department_id) if user.department_id else []
     return render(
         request,
         "plans/plan_list.html",
         {
             "page": page,
             "year": year,
+            "uncovered": uncovered,
             "form": PlanForm(initial={"year": timezone.localdate().year + 1}),
         },
     )

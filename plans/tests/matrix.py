@@ -24,8 +24,12 @@ def _entry() -> PlanEntry:
     entry = plan.entries.first()
     if entry is None:
         entry = PlanEntry.objects.create(
-            plan=plan, name="示例条目", object_scope="示例", window_start=dt.date(2027, 3, 1),
-            window_end=dt.date(2027, 6, 1), lead_department=plan.department,
+            plan=plan,
+            name="示例条目",
+            object_scope="示例",
+            window_start=dt.date(2027, 3, 1),
+            window_end=dt.date(2027, 6, 1),
+            lead_department=plan.department,
         )
     return entry
 

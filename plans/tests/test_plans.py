@@ -377,3 +377,26 @@ def test_plan_api_journey(client_as: Callable[[str], Client], item: InspectionIt
     again = leader.post(f"/api/v1/plans/{plan_id}/file/", {}, content_type="application/json")
     assert again.status_code == 400
     assert "此操作只适用于" in str(again.json())
+
+
+def test_items_without_a_plan_are_listed(
+    staff: User, make_item: Callable[..., InspectionItem], client_as: Callable[[str], Client]
+) -> None:
+    from django.utils import timezone
+
+    from items.services import items_without_plan
+
+    covered, open_item = make_item("ZR-COV"), make_item("ZR-OPEN")
+    year = timezone.localdate().year
+    plan = services.create_plan(staff, year)
+    services.add_entry(
+        staff,
+        plan,
+        values([covered], window_start=dt.date(year, 1, 1), window_end=dt.date(year, 12, 31)),
+    )
+    missing = {i.code for i in items_without_plan(staff.department_id or 0, year)}
+    assert "ZR-OPEN" in missing
+    assert "ZR-COV" not in missing
+    page = client_as(Role.BUSINESS_STAFF).get(reverse("plans:list")).content.decode()
+    assert "尚未列入计划" in page
+    assert open_item.name in page

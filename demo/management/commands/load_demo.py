@@ -11,14 +11,14 @@ from demo.services import demo_logins, load_demo_county
 
 
 class Command(BaseCommand):
-    help = "加载演示县（明溪县）的组织机构、部门和各角色演示账户。可重复运行：已有数据不变。"
+    help = "加载演示县（明溪县）的组织机构、部门、各角色演示账户和两库一单演示数据。可重复运行：已有数据不变。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="不打印演示账户")
 
     def handle(self, *args: Any, **options: Any) -> None:
         context.channel.set(Channel.CLI)
-        created = load_demo_county()
+        created = load_demo_county(with_registries=True)
         if created:
             summary = "，".join(f"{k} {v}" for k, v in sorted(created.items()))
             self.stdout.write(f"演示数据已加载：新建 {summary}")

@@ -1,0 +1,402 @@
+"""Importing the subject registry (A4, A6): streamed, validated, all or nothing, traced."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from audit.services import record_event
+from core.crypto import fingerprint_key
+from core.import_tools import bulk_insert, db_datetime
+from core.imports import (
+    Change,
+    Column,
+    ImportResult,
+    ImportSpec,
+    RowError,
+    parse_bool,
+    split_list,
+)
+from subjects import services
+from subjects.choices import CreditRiskClass, OperatingStatus
+from subjects.models import Industry, LicenceType, Subject
+from subjects.services import DEFAULTS, Lookups
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from organisations.models import Department
+
+_STATUS_WORDS = {
+    "存续": OperatingStatus.ACTIVE, "在营": OperatingStatus.ACTIVE, "在业": OperatingStatus.ACTIVE,
+    "开业": OperatingStatus.ACTIVE, "在册": OperatingStatus.ACTIVE, "正常": OperatingStatus.ACTIVE,
+    "停业": OperatingStatus.SUSPENDED, "歇业": OperatingStatus.SUSPENDED,
+    "注销": OperatingStatus.DEREGISTERED, "吊销": OperatingStatus.REVOKED,
+    "迁出": OperatingStatus.MOVED_OUT, "撤销": OperatingStatus.CANCELLED,
+    "清算": OperatingStatus.LIQUIDATING, "清算中": OperatingStatus.LIQUIDATING,
+} | {str(label): code for code, label in OperatingStatus.choices} | {
+    code: code for code in OperatingStatus.values
+}
+_RISK = {c: c for c in CreditRiskClass.values} | {f"{c}类": c for c in CreditRiskClass.values} | {
+    c.lower(): c for c in CreditRiskClass.values
+}
+_INSERT_FIELDS = (
+    "department_id", "code", "subject_type_id", "name", "uscc", "legal_representative", "address",
+    "region_id", "town", "industry_id", "operating_status", "credit_risk_class", "abnormal_list",
+    "serious_violation_list", "complaint_count", "import_batch", "created_by_id", "modified_by_id",
+    "created_at", "modified_at", "is_archived", "archived_reason",
+)
+_STATUS_LABELS = {code: str(label).split("（")[0] for code, label in OperatingStatus.choices}
+
+
+def _col(key: str, header: str, required: bool = False, note: str = "", example: str = "",
+         aliases: tuple[str, ...] = ()) -> Column:
+    return Column(key, header, required, note, example, aliases)
+
+
+class SubjectImport(ImportSpec):
+    label = "检查对象"
+    chunk_size = 2000
+    columns = (
+        _col("code", "对象编码", note="留空时：有统一社会信用代码的用该代码，否则按名称和地址自动生成；"
+             "填写已有编码即更新该对象", example="91350421MA2Y000000"),
+        _col("subject_type", "对象类型", True, "企业、个体工商户、农民专业合作社、产品、项目、场所、行为",
+             "企业"),
+        _col("name", "名称", True, example="明溪县示例矿业有限公司"),
+        _col("uscc", "统一社会信用代码", True, "企业、个体工商户、合作社必填，18 位，自动核对校验位"),
+        _col("legal_representative", "法定代表人（负责人）", aliases=("法定代表人", "负责人")),
+        _col("address", "住所（经营场所）", aliases=("地址", "住所", "经营场所")),
+        _col("region", "行政区划", note="6 位行政区划代码或名称，留空为本部门所在区划", example="480321"),
+        _col("town", "乡镇（街道）", aliases=("乡镇", "乡镇街道"), example="城关镇"),
+        _col("industry", "行业", aliases=("国民经济行业", "行业代码"),
+             note="国民经济行业分类大类代码或名称，如 10 或 B10 或 非金属矿采选业", example="10"),
+        _col("licence_types", "许可证类型", note="多个用顿号分隔", example="采矿许可证"),
+        _col("operating_status", "经营状态", note="存续、停业、注销、吊销、迁出、撤销、清算中，默认存续"),
+        _col("credit_risk_class", "信用风险分类", note="A、B、C、D（A 风险最低）", example="B"),
+        _col("abnormal_list", "列入经营异常名录", note="是 或 否，默认否"),
+        _col("serious_violation_list", "列入严重违法失信名单", note="是 或 否，默认否"),
+        _col("complaint_count", "投诉举报次数", note="非负整数，默认 0"),
+        _col("applicable_items", "适用抽查事项", note="本部门现行清单中的事项编码或名称，多个用顿号分隔"),
+        _col("tags", "子库标签", note="本部门已建的标签名称，多个用顿号分隔"),
+        _col("_department", "所属部门"),
+    )
+
+    def __init__(self, department: Department | None, actor: User | None) -> None:
+        self.department = department
+        self.actor = actor
+        self.batch = secrets.token_hex(8)
+
+    def begin(self) -> None:
+        assert self.department is not None
+        self.lookups = lookups = Lookups.load(self.department)
+        self.type_names = {t.name: c for c, t in lookups.types.items()} | {
+            c: c for c in lookups.types
+        }
+        from organisations.models import Region
+
+        self.region_names = {code: code for code in lookups.regions}
+
+        self.region_names.update(dict(Region.objects.values_list("name", "code")))
+        self.industry_names: dict[str, str] = {}
+        for code, name, parent in Industry.objects.filter(level="division").values_list(
+            "code", "name", "parent__code"
+        ):
+            self.industry_names.update({code: code, name: code, f"{parent}{code}": code})
+        self.licence_names = {c: c for c in lookups.licences} | dict(
+            LicenceType.objects.filter(is_active=True).values_list("name", "code")
+        )
+        from items.models import InspectionItem
+
+        self.item_names = {c: c for c in lookups.items} | dict(
+            InspectionItem.objects.filter(pk__in=lookups.items.values()).values_list("name", "code")
+        )
+        self.tag_names = {n: n for n in lookups.tags}
+        self.region_default = self.department.region.code
+        self.seen_uscc: dict[str, int] = {}
+        self.parsers = self._parsers()
+        self.fp_key = fingerprint_key()
+        self._load_index()
+
+    def defaults(self) -> dict[str, Any]:
+        return DEFAULTS | {"region": self.region_default}
+
+    def _many(self, text: str, table: dict[str, str], key: str, label: str,
+              problems: list[tuple[str, str]]) -> list[str]:
+        if not text:
+            return []
+        out, unknown = [], []
+        for part in split_list(text):
+            code = table.get(part)
+            if code is None:
+                unknown.append(part)
+            else:
+                out.append(code)
+        if unknown:
+            problems.append((key, f"{label}中没有：{'、'.join(unknown)}"))
+        return sorted(set(out))
+
+    # One parser per column: text → canonical value, appending (column, message) on error.
+    def _subject_type(self, text: str, problems: list[tuple[str, str]]) -> str:
+        code = self.type_names.get(text)
+        if code is None:
+            problems.append(("subject_type", f"对象类型“{text}”不存在" if text else "请填写对象类型"))
+            return text
+        return code
+
+    def _uscc(self, text: str, problems: list[tuple[str, str]]) -> str:
+        return text.upper()
+
+    def _region(self, text: str, problems: list[tuple[str, str]]) -> str:
+        if not text:
+            return self.region_default
+        code = self.region_names.get(text)
+        if code is None:
+            problems.append(("region", f"行政区划“{text}”不存在"))
+        return code or ""
+
+    def _industry(self, text: str, problems: list[tuple[str, str]]) -> str:
+        if not text:
+            return ""
+        code = self.industry_names.get(text) or self.industry_names.get(text.upper())
+        if code is None:
+            problems.append(("industry", f"行业“{text}”不是国民经济行业分类的大类"))
+        return code or ""
+
+    def _licences(self, text: str, problems: list[tuple[str, str]]) -> list[str]:
+        return self._many(text, self.licence_names, "licence_types", "许可证类型", problems)
+
+    def _items(self, text: str, problems: list[tuple[str, str]]) -> list[str]:
+        return self._many(text, self.item_names, "applicable_items", "本部门现行清单", problems)
+
+    def _tags(self, text: str, problems: list[tuple[str, str]]) -> list[str]:
+        return self._many(text, self.tag_names, "tags", "本部门子库标签", problems)
+
+    def _status(self, text: str, problems: list[tuple[str, str]]) -> str:
+        status = _STATUS_WORDS.get(text) if text else OperatingStatus.ACTIVE
+        if status is None:
+            problems.append(("operating_status", "经营状态应为存续、停业、注销、吊销、迁出、撤销或清算中"))
+        return status or OperatingStatus.ACTIVE
+
+    def _risk(self, text: str, problems: list[tuple[str, str]]) -> str:
+        risk = _RISK.get(text) if text else ""
+        if risk is None:
+            problems.append(("credit_risk_class", "信用风险分类应为 A、B、C、D 之一"))
+        return risk or ""
+
+    def _flag(self, key: str) -> Any:
+        def parse(text: str, problems: list[tuple[str, str]]) -> bool:
+            flag = parse_bool(text)
+            if flag is None:
+                problems.append((key, "应填“是”或“否”"))
+            return bool(flag)
+
+        return parse
+
+    def _count(self, text: str, problems: list[tuple[str, str]]) -> int:
+        if not text:
+            return 0
+        if not text.isdigit():
+            problems.append(("complaint_count", "投诉举报次数应为非负整数"))
+            return 0
+        return int(text)
+
+    def _parsers(self) -> dict[str, Any]:
+        return {
+            "subject_type": self._subject_type, "uscc": self._uscc, "region": self._region,
+            "industry": self._industry, "licence_types": self._licences,
+            "applicable_items": self._items, "tags": self._tags,
+            "operating_status": self._status, "credit_risk_class": self._risk,
+            "abnormal_list": self._flag("abnormal_list"),
+            "serious_violation_list": self._flag("serious_violation_list"),
+            "complaint_count": self._count,
+        }
+
+    def clean(self, row: int, raw: Mapping[str, str]) -> tuple[dict[str, Any], list[RowError]]:
+        problems: list[tuple[str, str]] = []
+        parsers = self.parsers
+        v: dict[str, Any] = {
+            key: (parsers[key](text, problems) if key in parsers else text)
+            for key, text in raw.items()
+        }
+        if not problems:
+            if not v.get("code"):
+                v["code"] = v.get("uscc") or services.generated_code(
+                    v["subject_type"], v.get("name", ""), v.get("address", "")
+                )
+            problems.extend(
+                services.check_rules(v, self.lookups.types[v["subject_type"]]).items()
+            )
+        uscc = v.get("uscc")
+        if uscc and not problems:
+            first = self.seen_uscc.setdefault(uscc, row)
+            if first != row:
+                problems.append(("uscc", f"统一社会信用代码与第 {first} 行重复"))
+        if not problems:
+            return v, []
+        return v, [self.row_error(row, k, m, raw.get(k, "")) for k, m in problems]
+
+    # --- the stored registry: code → (pk, fingerprint, uscc), read once per import --------------
+
+    def _load_index(self) -> None:
+        """Fingerprints of every stored subject of the department, so that a chunk needs a
+        query only for the rows that really differ (re-importing a file costs no lookups)."""
+        self.index: dict[str, tuple[int, bytes]] = {}
+        self.uscc_owner: dict[str, str] = {}  # USCCs used under a different code
+        assert self.department is not None
+        for batch in services.stored_values_in_batches(self.department.pk):
+            for code, values in batch.items():
+                self.index[code] = (values.pop("pk"), _fingerprint(values, self.fp_key))
+                if values["uscc"] and values["uscc"] != code:
+                    self.uscc_owner[values["uscc"]] = code
+
+    def existing(self, rows: Sequence[tuple[int, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        load: list[int] = []
+        full = len(rows[0][1]) >= len(services.SUBJECT_FIELDS) if rows else False
+        for _, values in rows:
+            entry = self.index.get(values["code"])
+            if entry is None:
+                continue
+            if full and entry[1] == _fingerprint(values, self.fp_key):
+                found[values["code"]] = values
+            else:
+                load.append(entry[0])
+        if load:
+            found.update(services.stored_values(Subject.objects.filter(pk__in=load)))
+        return found
+
+    def check_chunk(
+        self, rows: Sequence[tuple[int, dict[str, Any]]], stored: Mapping[str, dict[str, Any]]
+    ) -> list[RowError]:
+        errors = []
+        for row, values in rows:
+            uscc, code = values.get("uscc"), values["code"]
+            if not uscc or uscc == code and uscc not in self.uscc_owner:
+                continue
+            owner = self.uscc_owner.get(uscc) or (uscc if uscc in self.index else None)
+            if owner is not None and owner != code:
+                errors.append(self.row_error(
+                    row, "uscc", f"本部门名录库中对象“{owner}”已使用此统一社会信用代码", uscc
+                ))
+        return errors
+
+    def write(self, creates: list[dict[str, Any]], updates: list[Change]) -> None:
+        if creates:
+            self._create(creates)
+        if updates:
+            self._update(updates)
+
+    def _create(self, creates: list[dict[str, Any]]) -> None:
+        lk, actor_id = self.lookups, self.actor.pk if self.actor else None
+        assert self.department is not None
+        now = db_datetime(timezone.now())
+        department_id, batch = self.department.pk, self.batch
+        bulk_insert(Subject, _INSERT_FIELDS, [
+            (
+                department_id, v["code"], lk.types[v["subject_type"]].pk, v["name"], v["uscc"],
+                v["legal_representative"], v["address"], lk.regions.get(v["region"]), v["town"],
+                lk.industries.get(v["industry"]), v["operating_status"], v["credit_risk_class"],
+                v["abnormal_list"], v["serious_violation_list"], v["complaint_count"], batch,
+                actor_id, actor_id, now, now, False, "",
+            )
+            for v in creates
+        ])
+        ids = dict(
+            Subject.objects.filter(
+                department_id=department_id, code__in=[v["code"] for v in creates]
+            ).values_list("code", "pk")
+        )
+        self._insert_relations([ids[v["code"]] for v in creates], creates)
+        record_event(
+            action="subject.imported", actor=self.actor, object_type="subjects.subject",
+            object_repr=f"批量导入新增 {len(creates)} 个检查对象",
+            after={"batch": batch, "file": self.filename, "count": len(creates),
+                   "codes": [v["code"] for v in creates]},
+            reason=f"批量导入 {self.filename}",
+        )
+
+    def _insert_relations(self, pks: Sequence[int], values: Sequence[dict[str, Any]],
+                          only: Sequence[str] = services.M2M_FIELDS) -> None:
+        lk = self.lookups
+        tables = {"licence_types": (lk.licences, "licencetype_id"),
+                  "applicable_items": (lk.items, "inspectionitem_id"),
+                  "tags": (lk.tags, "tag_id")}
+        for name in only:
+            table, column = tables[name]
+            links = [(pk, table[code]) for pk, v in zip(pks, values, strict=True)
+                     for code in v.get(name, ())]
+            bulk_insert(getattr(Subject, name).through, ["subject_id", column], links)
+
+    def _update(self, updates: list[Change]) -> None:
+        subjects = {
+            s.code: s
+            for s in Subject.objects.filter(
+                department=self.department, code__in=[c.code for c in updates]
+            ).select_related("subject_type")
+        }
+        now = timezone.now()
+        fields: set[str] = {"modified_at", "modified_by"}
+        relations: dict[str, list[tuple[Subject, dict[str, Any]]]] = {}
+        for change in updates:
+            subject = subjects[change.code]
+            services.apply_values(subject, change.after, self.lookups)
+            subject.modified_at, subject.modified_by = now, self.actor
+            for key in change.after:
+                if key in services.M2M_FIELDS:
+                    relations.setdefault(key, []).append((subject, change.after))
+                else:
+                    fields.add(key)
+            record_event(
+                action="subject.updated", actor=self.actor, obj=subject, before=change.before,
+                after=change.after, reason=f"批量导入 {self.filename}",
+            )
+        Subject.objects.bulk_update(list(subjects.values()), sorted(fields), batch_size=500)
+        for name, pairs in relations.items():
+            through = getattr(Subject, name).through
+            through.objects.filter(subject_id__in=[s.pk for s, _ in pairs]).delete()
+            self._insert_relations([s.pk for s, _ in pairs], [v for _, v in pairs], only=[name])
+
+    def finish(self, result: ImportResult) -> None:
+        record_event(
+            action="subject.import_committed", actor=self.actor, obj=self.department,
+            after={
+                "batch": self.batch, "file": result.filename, "sha256": result.sha256,
+                "rows": result.rows, "created": result.created, "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
+            reason="批量导入检查对象",
+        )
+
+
+def _fingerprint(values: Mapping[str, Any], key: bytes) -> bytes:
+    """A keyed 128-bit digest of a subject's canonical values (equal values, equal digests)."""
+    payload = "\x1f".join(
+        "\x1e".join(value) if isinstance(value, list) else str(value)
+        for value in (values.get(key, "") for key in services.SUBJECT_FIELDS)
+    )
+    return hashlib.blake2b(payload.encode(), digest_size=16, key=key).digest()
+
+
+def make_spec(department: Department | None, actor: User | None) -> SubjectImport:
+    return SubjectImport(department, actor)
+
+
+def export_headers() -> list[str]:
+    return [c.header for c in SubjectImport.columns]
+
+
+def export_row(subject: Subject) -> list[Any]:
+    """One exported row in the import's column order, so an export can be imported again."""
+    v = services.subject_values(subject)
+    return [
+        v["code"], subject.subject_type.name, v["name"], v["uscc"], v["legal_representative"],
+        v["address"], v["region"], v["town"], v["industry"],
+        "、".join(lt.name for lt in subject.licence_types.all()),
+        _STATUS_LABELS[v["operating_status"]], v["credit_risk_class"],
+        "是" if v["abnormal_list"] else "否", "是" if v["serious_violation_list"] else "否",
+        v["complaint_count"], "、".join(v["applicable_items"]), "、".join(v["tags"]),
+        subject.department.name,
+    ]

@@ -1,0 +1,37 @@
+"""URL kwargs for the permission-matrix test: objects of 明溪县自然资源局."""
+
+from collections.abc import Callable
+
+from core import testing
+
+
+def _subject() -> dict[str, object]:
+    return {"pk": testing.sample_subject().pk}
+
+
+def _removal() -> dict[str, object]:
+    return {"pk": testing.sample_removal().pk}
+
+
+def _reference(model_path: str) -> Callable[[], dict[str, object]]:
+    def get() -> dict[str, object]:
+        from django.apps import apps
+
+        return {"pk": apps.get_model(model_path).objects.order_by("pk").first().pk}
+
+    return get
+
+
+SAMPLES: dict[str, Callable[[], dict[str, object]]] = {
+    "subjects:detail": _subject,
+    "subjects:edit": _subject,
+    "subjects:removal_request": _subject,
+    "subjects:removal_decide": _removal,
+    "subject-detail": _subject,
+    "subject-removal-request": _subject,
+    "removal-request-detail": _removal,
+    "removal-request-decide": _removal,
+    "subject-type-detail": _reference("subjects.SubjectType"),
+    "industry-detail": _reference("subjects.Industry"),
+    "licence-type-detail": _reference("subjects.LicenceType"),
+}

@@ -1,0 +1,283 @@
+"""Subject registry pages (A4–A7). Thin: parse, check scope, call one service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import role_required
+from audit.models import AuditEvent
+from core import import_views
+from core.listing import export, export_format, filter_query, paginate
+from core.registry_roles import (
+    APPROVERS,
+    EDITORS,
+    READERS,
+    can_approve_removal,
+    can_edit_registry,
+)
+from subjects import services
+from subjects.choices import RemovalStatus
+from subjects.filters import SubjectFilterSet
+from subjects.forms import (
+    DecisionForm,
+    RemovalRequestForm,
+    SavedFilterForm,
+    SubjectForm,
+    TagForm,
+    subject_initial,
+)
+from subjects.imports import export_headers, export_row, make_spec
+from subjects.models import RemovalRequest, SavedFilter, Subject, Tag
+
+IMPORT_PAGE = import_views.ImportPage("subjects", "导入检查对象", "检查对象导入模板", make_spec)
+
+
+def _subjects(request: HttpRequest) -> Any:
+    return Subject.objects.for_user(request.user).select_related(  # type: ignore[arg-type]
+        "subject_type", "industry", "department", "region"
+    )
+
+
+def _message_of(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+@role_required(*READERS)
+def subject_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    filterset = SubjectFilterSet(request.GET, queryset=_subjects(request), request=request)
+    subjects = filterset.qs.order_by("name", "pk")
+    fmt = export_format(request)
+    if fmt:
+        return export(
+            request, fmt, basename="检查对象名录库", headers=export_headers(),
+            queryset=services.with_values_related(subjects), row=export_row,
+            action="subject.exported",
+        )
+    user: Any = request.user
+    return render(request, "subjects/subject_list.html", {
+        "filters": filterset.form, "page": paginate(request, subjects.prefetch_related("tags")),
+        "query": filter_query(request), "can_edit": can_edit_registry(user, user.department_id),
+        "saved_filters": SavedFilter.objects.filter(department_id=user.department_id),
+        "filter_form": SavedFilterForm(initial={"query": filter_query(request)}),
+    })
+
+
+def _history(subject: Subject) -> Any:
+    query = Q(object_type="subjects.subject", object_id=str(subject.pk))
+    if subject.import_batch:
+        query |= Q(action="subject.imported", after__batch=subject.import_batch)
+    return AuditEvent.objects.filter(query).order_by("-seq")[:50]
+
+
+@role_required(*READERS)
+def subject_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = get_object_or_404(
+        services.with_values_related(_subjects(request)).prefetch_related("tags__department"),
+        pk=pk,
+    )
+    user: Any = request.user
+    return render(request, "subjects/subject_detail.html", {
+        "subject": subject, "history": _history(subject),
+        "requests": subject.removal_requests.select_related("created_by", "decided_by"),
+        "can_edit": can_edit_registry(user, subject.department_id) and not subject.is_archived,
+        "can_decide": can_approve_removal(user, subject.department_id),
+        "removal_form": RemovalRequestForm(), "decision_form": DecisionForm(),
+    })
+
+
+def _own_department(request: HttpRequest) -> Any:
+    user: Any = request.user
+    if not can_edit_registry(user, user.department_id):
+        raise PermissionDenied("只有本部门的名录库管理员可以修改检查对象名录库。")
+    return user.department
+
+
+@role_required(*EDITORS)
+def subject_create(request: HttpRequest) -> HttpResponse:
+    department = _own_department(request)
+    form = SubjectForm(request.POST or None, department=department,
+                       initial={"region": department.region.code, "operating_status": "active"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            subject = services.save_subject(
+                request.user, department, form.values(), form.cleaned_data["reason"]  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            form.add_error(None, _message_of(exc))
+        else:
+            messages.success(request, f"已新增检查对象“{subject.name}”。")
+            return redirect("subjects:detail", subject.pk)
+    return render(request, "subjects/subject_form.html", {"form": form, "title": "新增检查对象"})
+
+
+@role_required(*EDITORS)
+def subject_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = get_object_or_404(services.with_values_related(_subjects(request)), pk=pk)
+    user: Any = request.user
+    if not can_edit_registry(user, subject.department_id):
+        raise PermissionDenied("只有本部门的名录库管理员可以修改该对象。")
+    form = SubjectForm(request.POST or None, department=subject.department,
+                       initial=subject_initial(subject))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_subject(
+                user, subject.department, form.values(), form.cleaned_data["reason"],
+                subject=subject,
+            )
+        except ValidationError as exc:
+            form.add_error(None, _message_of(exc))
+        else:
+            messages.success(request, "已保存，变更已留痕。")
+            return redirect("subjects:detail", subject.pk)
+    return render(request, "subjects/subject_form.html", {
+        "form": form, "title": f"修改检查对象：{subject.name}"})
+
+
+@require_POST
+@role_required(*EDITORS)
+def removal_request(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = get_object_or_404(_subjects(request), pk=pk)
+    user: Any = request.user
+    if not can_edit_registry(user, subject.department_id):
+        raise PermissionDenied("只有本部门的名录库管理员可以申请移出。")
+    form = RemovalRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择移出原因并填写情况说明。")
+        return redirect("subjects:detail", pk)
+    try:
+        services.request_removal(
+            user, subject, form.cleaned_data["reason_kind"], form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, _message_of(exc))
+    else:
+        messages.success(request, "移出申请已提交，待分管领导审批。")
+    return redirect("subjects:detail", pk)
+
+
+@require_POST
+@role_required(*APPROVERS)
+def removal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    removal = get_object_or_404(
+        RemovalRequest.objects.filter(subject__in=Subject.objects.for_user(user)), pk=pk
+    )
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择审批结果。")
+        return redirect("subjects:removals")
+    try:
+        services.decide_removal(
+            user, removal, form.cleaned_data["approve"], form.cleaned_data["note"]
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message_of(exc) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, "已审批。")
+    return redirect("subjects:removals")
+
+
+@role_required(*READERS)
+def removal_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    requests = RemovalRequest.objects.filter(
+        subject__in=Subject.objects.for_user(user)
+    ).select_related("subject", "created_by", "decided_by")
+    status = request.GET.get("status", RemovalStatus.PENDING)
+    if status in RemovalStatus.values:
+        requests = requests.filter(status=status)
+    return render(request, "subjects/removal_list.html", {
+        "page": paginate(request, requests), "status": status, "statuses": RemovalStatus.choices,
+        "can_decide": can_approve_removal(user, user.department_id),
+        "decision_form": DecisionForm(),
+    })
+
+
+@role_required(*READERS)
+def tag_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    can_edit = can_edit_registry(user, user.department_id)
+    form = TagForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("只有本部门的名录库管理员可以新建标签。")
+        if form.is_valid():
+            try:
+                services.save_tag(
+                    user, user.department, form.cleaned_data["name"],
+                    form.cleaned_data["description"], form.cleaned_data["shared_with"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, _message_of(exc))
+            else:
+                messages.success(request, "标签已新建。")
+                return redirect("subjects:tags")
+    from organisations.models import Department
+
+    departments = Department.objects.for_user(user)
+    tags = (
+        Tag.objects.filter(Q(department__in=departments) | Q(shared_with__in=departments))
+        .distinct().select_related("department").prefetch_related("shared_with")
+    )
+    return render(request, "subjects/tag_list.html", {"tags": tags, "form": form,
+                                                       "can_edit": can_edit})
+
+
+@require_POST
+@role_required(*EDITORS)
+def filter_save(request: HttpRequest) -> HttpResponse:
+    department = _own_department(request)
+    form = SavedFilterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写子库名称。")
+        return redirect("subjects:list")
+    try:
+        services.save_filter(
+            request.user, department, form.cleaned_data["name"],  # type: ignore[arg-type]
+            form.cleaned_data["query"],
+        )
+    except ValidationError as exc:
+        messages.error(request, _message_of(exc))
+    else:
+        messages.success(request, "已保存为子库。")
+    return redirect(f"{reverse('subjects:list')}?{form.cleaned_data['query']}")
+
+
+@role_required(*EDITORS)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    return import_views.upload(request, IMPORT_PAGE)
+
+
+@require_POST
+@role_required(*EDITORS)
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    return import_views.confirm(request, IMPORT_PAGE)
+
+
+@require_POST
+@role_required(*EDITORS)
+def import_cancel(request: HttpRequest) -> HttpResponse:
+    return import_views.cancel(request, IMPORT_PAGE)
+
+
+@role_required(*EDITORS)
+def import_errors(request: HttpRequest) -> HttpResponse:
+    return import_views.error_report(request, IMPORT_PAGE)
+
+
+@role_required(*READERS)
+def import_template(request: HttpRequest) -> HttpResponse:
+    return import_views.template(request, IMPORT_PAGE)
+
+
+@role_required(*EDITORS)
+def import_progress(request: HttpRequest) -> HttpResponse:
+    return import_views.progress(request)
