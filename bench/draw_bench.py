@@ -4,6 +4,7 @@
     python bench/draw_bench.py                 # 100k and 1M
     python bench/draw_bench.py --sizes 10000000
     python bench/draw_bench.py --inspectors    # 10,000 subjects × 1,000 inspectors
+    python bench/draw_bench.py --repeat 3      # best of 3 (the machine is shared)
 
 Every measurement runs in a fresh child process, so the peak RSS is that step's own.
 PostgreSQL is used when psycopg is importable and 127.0.0.1:5432 answers (user postgres).
@@ -235,13 +236,30 @@ def run_child(*args: str) -> dict[str, Any]:
     return result
 
 
-def bench_pool(n: int, use_pg: bool) -> None:
+def best_of(repeat: int, *args: str) -> dict[str, Any]:
+    """Fastest of ``repeat`` fresh runs for every timing, largest peak RSS."""
+    runs = [run_child(*args) for _ in range(repeat)]
+    best = dict(runs[0])
+    for key in best:
+        if isinstance(best[key], float):
+            pick = max if key == "peak_mib" else min
+            best[key] = pick(r[key] for r in runs)
+    return best
+
+
+def bench_pool(n: int, use_pg: bool, repeat: int = 1) -> None:
     pool = pool_path(n)
     record = str(WORK / f"record-{n}.json")
-    s = run_child("suiji", str(pool), record)
-    v = run_child("verify", str(pool), record)
-    r = run_child("random", str(pool))
+    load = os.getloadavg()
+    s = best_of(repeat, "suiji", str(pool), record)
+    v = best_of(repeat, "verify", str(pool), record)
+    r = best_of(repeat, "random", str(pool))
+    after = os.getloadavg()
     print(f"\n== {n:,} candidates, {s['selected']:,} selected over 5 strata ==")
+    print(
+        f"best of {repeat}; load average (1 min) {load[0]:.2f} before, {after[0]:.2f} after, "
+        f"{os.cpu_count()} CPUs"
+    )
     rows = [
         ("suiji commit (digest + counts)", s["commit"], ""),
         ("suiji draw   (keys + digest)", s["draw"], f"peak {s['peak_mib']:6.0f} MiB"),
@@ -278,6 +296,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--inspectors", action="store_true", help="只测检查人员分派 10,000 × 1,000")
+    ap.add_argument("--repeat", type=int, default=1, help="每项运行次数，取最快（共享机器）")
     args = ap.parse_args()
     if args.inspectors:
         res = run_child("inspectors")
@@ -289,7 +308,7 @@ def main() -> None:
         )
         return
     for n in args.sizes:
-        bench_pool(n, not args.no_postgres)
+        bench_pool(n, not args.no_postgres, max(1, args.repeat))
 
 
 if __name__ == "__main__":

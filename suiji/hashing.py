@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Protocol
@@ -65,3 +66,34 @@ def key_function_for(alg: str) -> Callable[[bytes], Hasher]:
         return hashlib.sha256
     check_algorithm(alg)
     return partial(hashlib.new, alg)
+
+
+def _builtin_sha256() -> Callable[[bytes], Hasher]:
+    """CPython's own SHA-256 (``_sha256``; ``_sha2`` from 3.12) when present, else hashlib's.
+
+    Same function, different cost profile: for the millions of one-block key hashes a plain C
+    struct copies and finalises about 40 % faster than an OpenSSL EVP context, which is
+    allocated on every copy and again on every ``digest()``. Bulk data (the pool digest) stays
+    with hashlib/OpenSSL, which is faster per byte.
+    """
+    for name in ("_sha256", "_sha2"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        ctor: Callable[[bytes], Hasher] = module.sha256
+        if ctor(b"abc").digest() == hashlib.sha256(b"abc").digest():
+            return ctor
+    return hashlib.sha256
+
+
+_SHA256_SMALL = _builtin_sha256()
+
+
+def prefed_hasher(alg: str, prefix: bytes) -> Hasher:
+    """A hash object that has absorbed ``prefix``; ``copy()`` it once per short suffix."""
+    if alg == "sha256":
+        return _SHA256_SMALL(prefix)
+    h = new_hash(alg)
+    h.update(prefix)
+    return h

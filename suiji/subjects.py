@@ -73,6 +73,7 @@ def key_plan(seed: bytes, plans: list[StratumPlan]) -> KeyPlan:
         seed=seed,
         keep=tuple(p.size + p.stratum.substitutes for p in plans),
         weighted=tuple(p.pps is not None for p in plans),
+        eligible=tuple(p.eligible for p in plans),
     )
 
 

@@ -77,7 +77,11 @@ def _hinted_plan(record: dict[str, Any], params: Params, seed: bytes) -> KeyPlan
         return None
     if len(keep) != len(params.strata):
         return None
-    return KeyPlan(seed, keep, tuple(s.weight is not None for s in params.strata))
+    try:
+        eligible: tuple[int, ...] | None = tuple(int(s["eligible"]) for s in strata)
+    except (KeyError, TypeError, ValueError):
+        eligible = None
+    return KeyPlan(seed, keep, tuple(s.weight is not None for s in params.strata), eligible)
 
 
 def rerun(record: dict[str, Any], pool: PoolSource | None = None) -> Rerun:
@@ -158,8 +162,13 @@ def _dict_difference(
     return None
 
 
+_TEXT = {str}
+
+
 def _list_difference(expected: list[Json], found: list[Json], path: str) -> Difference | None:
     for i, (a, b) in enumerate(zip(expected, found, strict=False)):
+        if type(a) is type(b) is dict and a == b and set(map(type, a.values())) == _TEXT:
+            continue  # equal and only strings inside (a str equals only a str): no difference
         diff = first_difference(a, b, f"{path}[{i}]")
         if diff:
             return diff
