@@ -24,6 +24,15 @@ def visible_department_ids(user: User) -> set[int]:
     department of its conference and the departments below them. Platform administrators (三员)
     see no business data.
     """
+    cached: set[int] | None = getattr(user, "_visible_department_ids", None)
+    if cached is None:
+        cached = _compute_visible(user)
+        user._visible_department_ids = cached  # type: ignore[attr-defined]
+    return set(cached)
+
+
+def _compute_visible(user: User) -> set[int]:
+    """One computation per user object (that is, per request): lists call this many times."""
     from organisations.models import Department
 
     if not user.is_authenticated or not user.is_active:

@@ -141,6 +141,7 @@ def set_roles(by: User | None, user: User, roles: Iterable[str], reason: str = "
             [UserRole(user=user, role=r, granted_by=by) for r in sorted(wanted - current)]
         )
         user.__dict__.pop("_role_codes", None)
+        user.__dict__.pop("_visible_department_ids", None)
         record_event(
             action="user.roles_changed",
             actor=by,
@@ -195,6 +196,7 @@ def update_user(by: User, user: User, *, reason: str = "", **changes: object) ->
             raise ValidationError("所属单位不属于所选部门")
         validate_role_set(user.role_codes(), user)
         user.save()
+        user.__dict__.pop("_visible_department_ids", None)
         record_event(
             action="user.updated",
             actor=by,

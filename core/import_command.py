@@ -68,8 +68,11 @@ class ImportCommand(BaseCommand):
         token = context.channel.set(Channel.CLI)
         try:
             result = imports.run_import(
-                type(self).make_spec(department, actor), path, commit=not options["dry_run"],
-                filename=path.name, progress=progress,
+                type(self).make_spec(department, actor),
+                path,
+                commit=not options["dry_run"],
+                filename=path.name,
+                progress=progress,
             )
         except imports.ImportRejected as exc:
             raise CommandError(str(exc)) from exc

@@ -51,8 +51,15 @@ def _department(request: HttpRequest) -> Any:
     return user.department
 
 
-_URL_NAMES = ("import", "import_confirm", "import_cancel", "import_errors", "import_template",
-              "import_progress", "list")
+_URL_NAMES = (
+    "import",
+    "import_confirm",
+    "import_cancel",
+    "import_errors",
+    "import_template",
+    "import_progress",
+    "list",
+)
 
 
 def _context(page: ImportPage, **extra: Any) -> dict[str, Any]:
@@ -74,7 +81,10 @@ def upload(request: HttpRequest, page: ImportPage) -> HttpResponse:
     spec = page.make_spec(department, request.user)
     try:
         result = imports.run_import(
-            spec, path, commit=False, filename=uploaded.name,
+            spec,
+            path,
+            commit=False,
+            filename=uploaded.name,
             progress=imports.progress_writer(form.cleaned_data.get("progress") or ""),
         )
     except imports.ImportRejected as exc:
@@ -94,7 +104,10 @@ def _preview(
         request,
         "imports/preview.html",
         _context(
-            page, token=token, result=result, errors=result.errors[:PREVIEW_ERRORS],
+            page,
+            token=token,
+            result=result,
+            errors=result.errors[:PREVIEW_ERRORS],
             more_errors=max(result.error_count - PREVIEW_ERRORS, 0),
         ),
     )
@@ -121,14 +134,19 @@ def confirm(request: HttpRequest, page: ImportPage) -> HttpResponse:
     spec = page.make_spec(department, request.user)
     try:
         result = imports.run_import(
-            spec, path, commit=True, filename=meta["name"],
+            spec,
+            path,
+            commit=True,
+            filename=meta["name"],
             progress=imports.progress_writer(request.POST.get("progress", "")),
         )
     except imports.ImportRejected as exc:
         messages.error(request, str(exc))
         return redirect(page.url("import"))
     if not result.committed:
-        messages.error(request, "数据已发生变化，重新校验发现错误，未导入任何数据。请修改后重新上传。")
+        messages.error(
+            request, "数据已发生变化，重新校验发现错误，未导入任何数据。请修改后重新上传。"
+        )
         return _preview(request, page, token, result)
     _forget(request, token)
     messages.success(
@@ -178,7 +196,9 @@ def error_report(request: HttpRequest, page: ImportPage) -> HttpResponse:
 def template(request: HttpRequest, page: ImportPage) -> HttpResponse:
     spec = page.make_spec(None, None)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(import_tools.template_csv(spec), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            import_tools.template_csv(spec), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = _disposition(f"{page.filename}.csv")
         return response
     response = HttpResponse(import_tools.template_xlsx(spec), content_type=XLSX_TYPE)

@@ -50,9 +50,14 @@ def export(
 ) -> HttpResponse | StreamingHttpResponse:
     """Export the filtered queryset and record who exported what (security 9)."""
     record_event(
-        action=action, actor=request.user,  # type: ignore[arg-type]
-        after={"format": fmt, "filters": filter_query(request), "rows": queryset.count(),
-               **(extra or {})},
+        action=action,
+        actor=request.user,  # type: ignore[arg-type]
+        after={
+            "format": fmt,
+            "filters": filter_query(request),
+            "rows": queryset.count(),
+            **(extra or {}),
+        },
     )
     rows: Iterable[Sequence[Any]] = _rows(queryset, row)
     return export_response(fmt, basename, headers, rows)

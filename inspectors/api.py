@@ -15,7 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.permissions import HasRole
+from accounts.permissions import HasRole, acting_user
 from core.registry_roles import EDITORS, READERS, can_edit_registry
 from inspectors import services
 from inspectors.choices import InspectorStatus
@@ -36,10 +36,18 @@ class InspectorSerializer(serializers.Serializer[Inspector]):
     certificate_valid_until = serializers.DateField(required=False, allow_null=True)
     enforcement_areas = serializers.ListField(child=serializers.CharField(), required=False)
     status = serializers.ChoiceField(choices=InspectorStatus.choices, required=False)
-    id_number = serializers.CharField(max_length=18, required=False, allow_blank=True,
-                                      help_text="写入时为完整号码；读取时为脱敏号码")
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True,
-                                  help_text="写入时为完整号码；读取时为脱敏号码")
+    id_number = serializers.CharField(
+        max_length=18,
+        required=False,
+        allow_blank=True,
+        help_text="写入时为完整号码；读取时为脱敏号码",
+    )
+    phone = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="写入时为完整号码；读取时为脱敏号码",
+    )
     drawable_today = serializers.BooleanField(read_only=True)
     not_drawable_reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
@@ -49,12 +57,17 @@ class InspectorSerializer(serializers.Serializer[Inspector]):
         needed = self.context.get("needed", {}).get(instance.department_id)
         if needed is None:
             needed = services.needed_areas([instance.department_id]).get(
-                instance.department_id, set())
+                instance.department_id, set()
+            )
         reasons = services.drawability(instance, timezone.localdate(), needed)
         return {
-            "id": instance.pk, "department": instance.department_id, **values,
-            "id_number": instance.id_number_masked, "phone": instance.phone_masked,
-            "drawable_today": not reasons, "not_drawable_reasons": reasons,
+            "id": instance.pk,
+            "department": instance.department_id,
+            **values,
+            "id_number": instance.id_number_masked,
+            "phone": instance.phone_masked,
+            "drawable_today": not reasons,
+            "not_drawable_reasons": reasons,
         }
 
     def validate_id_number(self, value: str) -> str:
@@ -70,12 +83,18 @@ class InspectorSerializer(serializers.Serializer[Inspector]):
         return value.strip()
 
     def values(self, instance: Inspector | None) -> dict[str, Any]:
-        data = {k: v for k, v in self.validated_data.items()
-                if k not in ("reason", "id_number", "phone")}
+        data = {
+            k: v
+            for k, v in self.validated_data.items()
+            if k not in ("reason", "id_number", "phone")
+        }
         if "enforcement_areas" in data:
             data["enforcement_areas"] = sorted(set(data["enforcement_areas"]))
-        base: dict[str, Any] = services.inspector_values(instance) if instance else {
-            "status": InspectorStatus.ACTIVE, "enforcement_areas": []}
+        base: dict[str, Any] = (
+            services.inspector_values(instance)
+            if instance
+            else {"status": InspectorStatus.ACTIVE, "enforcement_areas": []}
+        )
         return {**base, **data}
 
 
@@ -92,8 +111,12 @@ class ExpertSerializer(serializers.Serializer[Expert]):
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
 
     def to_representation(self, instance: Expert) -> dict[str, Any]:
-        return {"id": instance.pk, "department": instance.department_id,
-                **services.expert_values(instance), "phone": instance.phone_masked}
+        return {
+            "id": instance.pk,
+            "department": instance.department_id,
+            **services.expert_values(instance),
+            "phone": instance.phone_masked,
+        }
 
     def validate_phone(self, value: str) -> str:
         problem = services.check_phone(value.strip())
@@ -102,8 +125,13 @@ class ExpertSerializer(serializers.Serializer[Expert]):
         return value.strip()
 
 
-class _Editable(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                mixins.UpdateModelMixin, viewsets.GenericViewSet[Any]):
+class _Editable(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Any],
+):
     permission_classes = [HasRole]
     allowed_roles = READERS
     write_roles = EDITORS
@@ -122,16 +150,24 @@ class InspectorViewSet(_Editable):
     filterset_class = InspectorFilterSet
 
     def get_queryset(self) -> QuerySet[Inspector]:
-        return (Inspector.objects.for_user(self.request.user)  # type: ignore[arg-type]
-                .select_related("unit").prefetch_related("enforcement_areas")
-                .order_by("department_id", "name", "pk"))
+        return (
+            Inspector.objects.for_user(self.request.user)  # type: ignore[arg-type]
+            .select_related("unit")
+            .prefetch_related("enforcement_areas")
+            .order_by("department_id", "name", "pk")
+        )
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
-        context["needed"] = services.needed_areas(
-            Inspector.objects.for_user(self.request.user)
-            .values_list("department_id", flat=True).distinct()
-        ) if self.request.user.is_authenticated else {}
+        context["needed"] = (
+            services.needed_areas(
+                Inspector.objects.for_user(self.request.user)
+                .values_list("department_id", flat=True)
+                .distinct()
+            )
+            if self.request.user.is_authenticated
+            else {}
+        )
         return context
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -140,37 +176,56 @@ class InspectorViewSet(_Editable):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         inspector = services.save_inspector(
-            user, user.department, serializer.values(None), id_number=data.get("id_number"),
-            phone=data.get("phone"), reason=data.get("reason", ""),
+            user,
+            user.department,
+            serializer.values(None),
+            id_number=data.get("id_number"),
+            phone=data.get("phone"),
+            reason=data.get("reason", ""),
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=inspector.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=inspector.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         inspector = self.get_object()
         user = self._check_edit(inspector.department_id)
-        serializer: Any = self.get_serializer(inspector, data=request.data,
-                                         partial=kwargs.get("partial", False))
+        serializer: Any = self.get_serializer(
+            inspector, data=request.data, partial=kwargs.get("partial", False)
+        )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.save_inspector(
-            user, inspector.department, serializer.values(inspector),
-            id_number=data.get("id_number"), phone=data.get("phone"),
-            reason=data.get("reason", ""), inspector=inspector,
+            user,
+            inspector.department,
+            serializer.values(inspector),
+            id_number=data.get("id_number"),
+            phone=data.get("phone"),
+            reason=data.get("reason", ""),
+            inspector=inspector,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=inspector.pk)).data)
 
-    @extend_schema(request=None, responses=inline_serializer(
-        "InspectorPersonalData", {"id_number": serializers.CharField(),
-                                  "phone": serializers.CharField()}))
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "InspectorPersonalData",
+            {"id_number": serializers.CharField(), "phone": serializers.CharField()},
+        ),
+    )
     @action(detail=True, methods=["post"], url_path="personal-data")
     def personal_data(self, request: Request, pk: str | None = None) -> Response:
         """完整的身份证号和手机号码（仅本部门名录库管理员；每次查看记入审计日志）。"""
         inspector = self.get_object()
-        return Response(services.reveal(
-            request.user, inspector, inspector.department_id,  # type: ignore[arg-type]
-            str(request.data.get("purpose", "")) if hasattr(request.data, "get") else "",
-        ))
+        return Response(
+            services.reveal(
+                acting_user(request),
+                inspector,
+                inspector.department_id,
+                str(request.data.get("purpose", "")) if hasattr(request.data, "get") else "",
+            )
+        )
 
 
 class ExpertViewSet(_Editable):
@@ -180,8 +235,11 @@ class ExpertViewSet(_Editable):
     filterset_class = ExpertFilterSet
 
     def get_queryset(self) -> QuerySet[Expert]:
-        return (Expert.objects.for_user(self.request.user)  # type: ignore[arg-type]
-                .prefetch_related("enforcement_areas").order_by("department_id", "name", "pk"))
+        return (
+            Expert.objects.for_user(self.request.user)  # type: ignore[arg-type]
+            .prefetch_related("enforcement_areas")
+            .order_by("department_id", "name", "pk")
+        )
 
     def _values(self, serializer: Any, instance: Expert | None) -> dict[str, Any]:
         data = {k: v for k, v in serializer.validated_data.items() if k not in ("reason", "phone")}
@@ -193,7 +251,9 @@ class ExpertViewSet(_Editable):
         serializer: Any = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         expert = services.save_expert(
-            user, user.department, self._values(serializer, None),
+            user,
+            user.department,
+            self._values(serializer, None),
             phone=serializer.validated_data.get("phone"),
             reason=serializer.validated_data.get("reason", ""),
         )
@@ -202,12 +262,16 @@ class ExpertViewSet(_Editable):
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         expert = self.get_object()
         user = self._check_edit(expert.department_id)
-        serializer: Any = self.get_serializer(expert, data=request.data,
-                                         partial=kwargs.get("partial", False))
+        serializer: Any = self.get_serializer(
+            expert, data=request.data, partial=kwargs.get("partial", False)
+        )
         serializer.is_valid(raise_exception=True)
         saved = services.save_expert(
-            user, expert.department, self._values(serializer, expert),
+            user,
+            expert.department,
+            self._values(serializer, expert),
             phone=serializer.validated_data.get("phone"),
-            reason=serializer.validated_data.get("reason", ""), expert=expert,
+            reason=serializer.validated_data.get("reason", ""),
+            expert=expert,
         )
         return Response(self.get_serializer(saved).data)

@@ -28,11 +28,14 @@ class _ScopedDepartment(django_filters.FilterSet):  # type: ignore[misc]
 
 class InspectorFilterSet(_ScopedDepartment):
     q = django_filters.CharFilter(label="姓名/执法证号/专长", method="search")
-    status = django_filters.ChoiceFilter(label="状态", choices=InspectorStatus.choices,
-                                         empty_label="全部")
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=InspectorStatus.choices, empty_label="全部"
+    )
     area = django_filters.ModelChoiceFilter(
-        label="执法领域", field_name="enforcement_areas",
-        queryset=EnforcementArea.objects.filter(is_active=True), empty_label="全部",
+        label="执法领域",
+        field_name="enforcement_areas",
+        queryset=EnforcementArea.objects.filter(is_active=True),
+        empty_label="全部",
     )
     drawable = django_filters.BooleanFilter(label="今日可抽取", method="by_drawable")
     expires_before = django_filters.DateFilter(
@@ -49,7 +52,8 @@ class InspectorFilterSet(_ScopedDepartment):
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(
-            Q(name__icontains=value) | Q(certificate_no__icontains=value)
+            Q(name__icontains=value)
+            | Q(certificate_no__icontains=value)
             | Q(specialty__icontains=value)
         )
 
@@ -62,8 +66,10 @@ class ExpertFilterSet(_ScopedDepartment):
     q = django_filters.CharFilter(label="姓名/单位/专业", method="search")
     is_available = django_filters.BooleanFilter(label="可参与抽取")
     area = django_filters.ModelChoiceFilter(
-        label="适用执法领域", field_name="enforcement_areas",
-        queryset=EnforcementArea.objects.filter(is_active=True), empty_label="全部",
+        label="适用执法领域",
+        field_name="enforcement_areas",
+        queryset=EnforcementArea.objects.filter(is_active=True),
+        empty_label="全部",
     )
 
     class Meta:

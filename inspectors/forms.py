@@ -17,17 +17,22 @@ class InspectorForm(forms.Form):
     certificate_no = forms.CharField(label="执法证号", max_length=32)
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(
-        label="身份证号", max_length=18, required=False,
+        label="身份证号",
+        max_length=18,
+        required=False,
         help_text="加密保存。修改时留空表示不变。",
     )
-    phone = forms.CharField(label="手机号码", max_length=20, required=False,
-                            help_text="加密保存。修改时留空表示不变。")
-    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), required=False,
-                                  to_field_name="name")
+    phone = forms.CharField(
+        label="手机号码", max_length=20, required=False, help_text="加密保存。修改时留空表示不变。"
+    )
+    unit = forms.ModelChoiceField(
+        label="单位", queryset=Unit.objects.none(), required=False, to_field_name="name"
+    )
     position = forms.CharField(label="职务", max_length=50, required=False)
     specialty = forms.CharField(label="业务专长", max_length=200, required=False)
-    experience_years = forms.IntegerField(label="从业年限", min_value=0, max_value=60,
-                                          required=False)
+    experience_years = forms.IntegerField(
+        label="从业年限", min_value=0, max_value=60, required=False
+    )
     certificate_valid_from = forms.DateField(
         label="执法证有效期起", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -35,8 +40,11 @@ class InspectorForm(forms.Form):
         label="执法证有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     enforcement_areas = forms.ModelMultipleChoiceField(
-        label="执法领域", queryset=EnforcementArea.objects.filter(is_active=True),
-        to_field_name="code", required=False, widget=forms.CheckboxSelectMultiple,
+        label="执法领域",
+        queryset=EnforcementArea.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     status = forms.ChoiceField(label="状态", choices=InspectorStatus.choices)
     reason = forms.CharField(label="变更原因", max_length=500, required=False)
@@ -70,9 +78,12 @@ class InspectorForm(forms.Form):
     def values(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
-            "certificate_no": d["certificate_no"].strip(), "name": d["name"].strip(),
-            "unit": d["unit"].name if d.get("unit") else "", "position": d.get("position", ""),
-            "specialty": d.get("specialty", ""), "experience_years": d.get("experience_years"),
+            "certificate_no": d["certificate_no"].strip(),
+            "name": d["name"].strip(),
+            "unit": d["unit"].name if d.get("unit") else "",
+            "position": d.get("position", ""),
+            "specialty": d.get("specialty", ""),
+            "experience_years": d.get("experience_years"),
             "certificate_valid_from": d.get("certificate_valid_from"),
             "certificate_valid_until": d.get("certificate_valid_until"),
             "enforcement_areas": sorted(a.code for a in d.get("enforcement_areas") or []),
@@ -82,8 +93,12 @@ class InspectorForm(forms.Form):
 
 def inspector_initial(inspector: Inspector) -> dict[str, Any]:
     values = services.inspector_values(inspector)
-    values.update(id_number="", phone="", certificate_valid_from=inspector.certificate_valid_from,
-                  certificate_valid_until=inspector.certificate_valid_until)
+    values.update(
+        id_number="",
+        phone="",
+        certificate_valid_from=inspector.certificate_valid_from,
+        certificate_valid_until=inspector.certificate_valid_until,
+    )
     return values
 
 
@@ -92,11 +107,15 @@ class ExpertForm(forms.Form):
     organisation = forms.CharField(label="工作单位", max_length=200)
     field = forms.CharField(label="专业领域", max_length=200)
     title = forms.CharField(label="职称", max_length=50, required=False)
-    phone = forms.CharField(label="手机号码", max_length=20, required=False,
-                            help_text="加密保存。修改时留空表示不变。")
+    phone = forms.CharField(
+        label="手机号码", max_length=20, required=False, help_text="加密保存。修改时留空表示不变。"
+    )
     enforcement_areas = forms.ModelMultipleChoiceField(
-        label="适用执法领域", queryset=EnforcementArea.objects.filter(is_active=True),
-        to_field_name="code", required=False, widget=forms.CheckboxSelectMultiple,
+        label="适用执法领域",
+        queryset=EnforcementArea.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     is_available = forms.BooleanField(label="可参与抽取", required=False, initial=True)
     reason = forms.CharField(label="变更原因", max_length=500, required=False)
@@ -111,8 +130,10 @@ class ExpertForm(forms.Form):
     def values(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
-            "name": d["name"].strip(), "organisation": d["organisation"].strip(),
-            "field": d["field"].strip(), "title": d.get("title", ""),
+            "name": d["name"].strip(),
+            "organisation": d["organisation"].strip(),
+            "field": d["field"].strip(),
+            "title": d.get("title", ""),
             "is_available": d.get("is_available", False),
             "enforcement_areas": sorted(a.code for a in d.get("enforcement_areas") or []),
         }

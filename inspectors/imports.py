@@ -26,13 +26,16 @@ if TYPE_CHECKING:
     from accounts.models import User
     from organisations.models import Department
 
-_STATUS = {str(label): code for code, label in InspectorStatus.choices} | {
-    code: code for code in InspectorStatus.values} | {"休假": InspectorStatus.LEAVE,
-                                                      "病假": InspectorStatus.LEAVE}
+_STATUS = (
+    {str(label): code for code, label in InspectorStatus.choices}
+    | {code: code for code in InspectorStatus.values}
+    | {"休假": InspectorStatus.LEAVE, "病假": InspectorStatus.LEAVE}
+)
 
 
-def _col(key: str, header: str, required: bool = False, note: str = "",
-         example: str = "") -> Column:
+def _col(
+    key: str, header: str, required: bool = False, note: str = "", example: str = ""
+) -> Column:
     return Column(key, header, required, note, example)
 
 
@@ -42,8 +45,11 @@ class InspectorImport(ImportSpec):
     columns = (
         _col("certificate_no", "执法证号", True, "已登记的执法证号即更新该人员", "35040021000123"),
         _col("name", "姓名", True, example="张三"),
-        _col("id_number", "身份证号", note="18 位，自动核对校验位；加密保存，列表中脱敏显示。"
-             "填写带 * 的脱敏号码表示不修改"),
+        _col(
+            "id_number",
+            "身份证号",
+            note="18 位，自动核对校验位；加密保存，列表中脱敏显示。填写带 * 的脱敏号码表示不修改",
+        ),
         _col("phone", "手机号码", note="加密保存，列表中脱敏显示；带 * 的脱敏号码表示不修改"),
         _col("unit", "单位", note="本部门内设单位名称，如 执法监察大队"),
         _col("position", "职务"),
@@ -51,7 +57,12 @@ class InspectorImport(ImportSpec):
         _col("experience_years", "从业年限", example="8"),
         _col("certificate_valid_from", "执法证有效期起", example="2024-01-01"),
         _col("certificate_valid_until", "执法证有效期至", example="2029-12-31"),
-        _col("enforcement_areas", "执法领域", note="执法领域名称或代码，多个用顿号分隔", example="土地管理、矿产资源"),
+        _col(
+            "enforcement_areas",
+            "执法领域",
+            note="执法领域名称或代码，多个用顿号分隔",
+            example="土地管理、矿产资源",
+        ),
         _col("status", "状态", note="在岗、离岗、借调、休假/病假、调离、退休，默认在岗"),
         _col("_department", "所属部门"),
     )
@@ -64,13 +75,17 @@ class InspectorImport(ImportSpec):
     def begin(self) -> None:
         areas = EnforcementArea.objects.filter(is_active=True).values_list("code", "name")
         self.areas = {c: c for c, _ in areas} | {n: c for c, n in areas}
-        self.units = set(Unit.objects.filter(department=self.department).values_list(
-            "name", flat=True))
+        self.units = set(
+            Unit.objects.filter(department=self.department).values_list("name", flat=True)
+        )
         self.parsers = self._parsers()
 
     def defaults(self) -> dict[str, Any]:
         return {key: "" for key in services.INSPECTOR_FIELDS} | {
-            "experience_years": None, "enforcement_areas": [], "status": InspectorStatus.ACTIVE}
+            "experience_years": None,
+            "enforcement_areas": [],
+            "status": InspectorStatus.ACTIVE,
+        }
 
     def _parsers(self) -> dict[str, Any]:
         """Column → function(text) returning (canonical value, error message or None)."""
@@ -98,8 +113,14 @@ class InspectorImport(ImportSpec):
             problem = None if value else "状态应为在岗、离岗、借调、休假/病假、调离或退休"
             return value or InspectorStatus.ACTIVE, problem
 
-        return {"unit": unit, "experience_years": years, "certificate_valid_from": date,
-                "certificate_valid_until": date, "enforcement_areas": areas, "status": status}
+        return {
+            "unit": unit,
+            "experience_years": years,
+            "certificate_valid_from": date,
+            "certificate_valid_until": date,
+            "enforcement_areas": areas,
+            "status": status,
+        }
 
     def _personal(self, key: str, text: str) -> tuple[str, str, str | None]:
         """(plain, token, problem) for an ID or phone number."""
@@ -129,26 +150,34 @@ class InspectorImport(ImportSpec):
         if not problems:
             self.plain[v["certificate_no"]] = (plain["id_number"], plain["phone"])
         personal = ("id_number", "phone")
-        return v, [self.row_error(row, k, m, "" if k in personal else raw.get(k, ""))
-                   for k, m in problems]
+        return v, [
+            self.row_error(row, k, m, "" if k in personal else raw.get(k, "")) for k, m in problems
+        ]
 
     def existing(self, rows: Sequence[tuple[int, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
         codes = [v["certificate_no"] for _, v in rows]
-        found = Inspector.objects.filter(
-            department=self.department, certificate_no__in=codes
-        ).select_related("unit").prefetch_related("enforcement_areas")
+        found = (
+            Inspector.objects.filter(department=self.department, certificate_no__in=codes)
+            .select_related("unit")
+            .prefetch_related("enforcement_areas")
+        )
         return {i.certificate_no: services.inspector_values(i) for i in found}
 
     def check_chunk(
         self, rows: Sequence[tuple[int, dict[str, Any]]], stored: Mapping[str, dict[str, Any]]
     ) -> list[RowError]:
         codes = [v["certificate_no"] for _, v in rows if v["certificate_no"] not in stored]
-        elsewhere = set(Inspector.objects.filter(certificate_no__in=codes).exclude(
-            department=self.department).values_list("certificate_no", flat=True))
+        elsewhere = set(
+            Inspector.objects.filter(certificate_no__in=codes)
+            .exclude(department=self.department)
+            .values_list("certificate_no", flat=True)
+        )
         return [
-            self.row_error(row, "certificate_no", "该执法证号已登记在其他部门的名录库中",
-                           v["certificate_no"])
-            for row, v in rows if v["certificate_no"] in elsewhere
+            self.row_error(
+                row, "certificate_no", "该执法证号已登记在其他部门的名录库中", v["certificate_no"]
+            )
+            for row, v in rows
+            if v["certificate_no"] in elsewhere
         ]
 
     def write(self, creates: list[dict[str, Any]], updates: list[Change]) -> None:
@@ -156,25 +185,42 @@ class InspectorImport(ImportSpec):
         reason = f"批量导入 {self.filename}"
         for values in creates:
             plain_id, plain_phone = self.plain.get(values["certificate_no"], (None, None))
-            services.save_inspector(self.actor, self.department, values, id_number=plain_id,
-                                    phone=plain_phone, reason=reason)
+            services.save_inspector(
+                self.actor,
+                self.department,
+                values,
+                id_number=plain_id,
+                phone=plain_phone,
+                reason=reason,
+            )
         for change in updates:
             plain_id, plain_phone = self.plain.get(change.code, (None, None))
             services.save_inspector(
-                self.actor, self.department, change.state,
+                self.actor,
+                self.department,
+                change.state,
                 id_number=plain_id if "id_number" in change.after else None,
-                phone=plain_phone if "phone" in change.after else None, reason=reason,
-                inspector=Inspector.objects.get(department=self.department,
-                                                certificate_no=change.code),
+                phone=plain_phone if "phone" in change.after else None,
+                reason=reason,
+                inspector=Inspector.objects.get(
+                    department=self.department, certificate_no=change.code
+                ),
             )
         self.plain.clear()
 
     def finish(self, result: ImportResult) -> None:
         record_event(
-            action="inspector.imported", actor=self.actor, obj=self.department,
-            after={"file": result.filename, "sha256": result.sha256, "rows": result.rows,
-                   "created": result.created, "updated": result.updated,
-                   "unchanged": result.unchanged},
+            action="inspector.imported",
+            actor=self.actor,
+            obj=self.department,
+            after={
+                "file": result.filename,
+                "sha256": result.sha256,
+                "rows": result.rows,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
             reason="批量导入执法检查人员",
         )
 
@@ -189,10 +235,19 @@ def export_row(inspector: Inspector, *, full: bool, reasons: list[str]) -> list[
     id_number = inspector.id_number() if full else inspector.id_number_masked
     phone = inspector.phone() if full else inspector.phone_masked
     return [
-        v["certificate_no"], v["name"], id_number, phone, v["unit"], v["position"],
-        v["specialty"], v["experience_years"], v["certificate_valid_from"],
+        v["certificate_no"],
+        v["name"],
+        id_number,
+        phone,
+        v["unit"],
+        v["position"],
+        v["specialty"],
+        v["experience_years"],
+        v["certificate_valid_from"],
         v["certificate_valid_until"],
         "、".join(a.name for a in inspector.enforcement_areas.all()),
-        inspector.get_status_display(), inspector.department.name,
-        "否" if reasons else "是", "；".join(reasons),
+        inspector.get_status_display(),
+        inspector.department.name,
+        "否" if reasons else "是",
+        "；".join(reasons),
     ]

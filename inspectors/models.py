@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -67,15 +68,19 @@ class InspectorQuerySet(models.QuerySet["Inspector"]):
         of the inspector's department needs."""
         from items.models import InspectionItem
 
-        needed = InspectionItem.objects.in_force().filter(
-            item_list__department_id=OuterRef(OuterRef("department_id"))
-        ).values("enforcement_area_id")
+        needed = (
+            InspectionItem.objects.in_force()
+            .filter(item_list__department_id=OuterRef(OuterRef("department_id")))
+            .values("enforcement_area_id")
+        )
         area_match = Inspector.enforcement_areas.through.objects.filter(
             inspector_id=OuterRef("pk"), enforcementarea_id__in=needed
         )
         return self.filter(
-            is_archived=False, status=InspectorStatus.ACTIVE,
-            certificate_valid_from__lte=on, certificate_valid_until__gte=on,
+            is_archived=False,
+            status=InspectorStatus.ACTIVE,
+            certificate_valid_from__lte=on,
+            certificate_valid_until__gte=on,
         ).filter(Exists(area_match))
 
     def not_drawable(self, on: dt.date) -> InspectorQuerySet:
@@ -86,12 +91,18 @@ class Inspector(TimeStampedModel, ArchivableModel, PersonalDataModel):
     """执法检查人员 (A8). Identified by the 执法证号."""
 
     department = models.ForeignKey(
-        "organisations.Department", verbose_name=_("所属部门"), on_delete=models.PROTECT,
+        "organisations.Department",
+        verbose_name=_("所属部门"),
+        on_delete=models.PROTECT,
         related_name="inspectors",
     )
     unit = models.ForeignKey(
-        "organisations.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="inspectors",
+        "organisations.Unit",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspectors",
     )
     name = models.CharField(_("姓名"), max_length=50)
     position = models.CharField(_("职务"), max_length=50, blank=True)
@@ -106,6 +117,15 @@ class Inspector(TimeStampedModel, ArchivableModel, PersonalDataModel):
     status = models.CharField(
         _("状态"), max_length=16, choices=InspectorStatus.choices, default=InspectorStatus.ACTIVE
     )
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("平台账户"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspector_profile",
+        help_text=_("该检查人员登录平台所用的账户：据此确定“我的检查记录”和本人申请回避"),
+    )
 
     objects = InspectorQuerySet.as_manager()
 
@@ -115,7 +135,8 @@ class Inspector(TimeStampedModel, ArchivableModel, PersonalDataModel):
         verbose_name_plural = _("执法检查人员")
         constraints = [
             models.UniqueConstraint(
-                fields=["certificate_no"], name="inspector_unique_certificate",
+                fields=["certificate_no"],
+                name="inspector_unique_certificate",
                 violation_error_message="该执法证号已登记",
             ),
             models.CheckConstraint(
@@ -142,7 +163,9 @@ class Expert(TimeStampedModel, ArchivableModel, PersonalDataModel):
     """专家 (A9): drawn by the same procedure, only in addition to certified inspectors."""
 
     department = models.ForeignKey(
-        "organisations.Department", verbose_name=_("所属部门"), on_delete=models.PROTECT,
+        "organisations.Department",
+        verbose_name=_("所属部门"),
+        on_delete=models.PROTECT,
         related_name="experts",
     )
     name = models.CharField(_("姓名"), max_length=50)
@@ -162,7 +185,8 @@ class Expert(TimeStampedModel, ArchivableModel, PersonalDataModel):
         verbose_name_plural = _("专家")
         constraints = [
             models.UniqueConstraint(
-                fields=["department", "name", "organisation"], name="expert_unique_in_department",
+                fields=["department", "name", "organisation"],
+                name="expert_unique_in_department",
                 violation_error_message="本部门专家库中已有同一单位的同名专家",
             ),
         ]

@@ -26,9 +26,18 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 INSPECTOR_FIELDS = (
-    "certificate_no", "name", "unit", "position", "specialty", "experience_years",
-    "certificate_valid_from", "certificate_valid_until", "enforcement_areas", "status",
-    "id_number", "phone",
+    "certificate_no",
+    "name",
+    "unit",
+    "position",
+    "specialty",
+    "experience_years",
+    "certificate_valid_from",
+    "certificate_valid_until",
+    "enforcement_areas",
+    "status",
+    "id_number",
+    "phone",
 )
 PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
@@ -40,13 +49,19 @@ def personal_token(masked: str, digest: str) -> str:
 
 
 def id_token(number: str) -> str:
-    return personal_token(crypto.mask_id_number(number), crypto.lookup_hash(number, ID_CONTEXT)) \
-        if number else ""
+    return (
+        personal_token(crypto.mask_id_number(number), crypto.lookup_hash(number, ID_CONTEXT))
+        if number
+        else ""
+    )
 
 
 def phone_token(phone: str) -> str:
-    return personal_token(crypto.mask_phone(phone), crypto.lookup_hash(phone, PHONE_CONTEXT)) \
-        if phone else ""
+    return (
+        personal_token(crypto.mask_phone(phone), crypto.lookup_hash(phone, PHONE_CONTEXT))
+        if phone
+        else ""
+    )
 
 
 def check_id_number(number: str) -> str | None:
@@ -61,9 +76,11 @@ def check_phone(phone: str) -> str | None:
 
 def inspector_values(inspector: Inspector) -> dict[str, Any]:
     return {
-        "certificate_no": inspector.certificate_no, "name": inspector.name,
+        "certificate_no": inspector.certificate_no,
+        "name": inspector.name,
         "unit": inspector.unit.name if inspector.unit is not None else "",
-        "position": inspector.position, "specialty": inspector.specialty,
+        "position": inspector.position,
+        "specialty": inspector.specialty,
         "experience_years": inspector.experience_years,
         "certificate_valid_from": _iso(inspector.certificate_valid_from),
         "certificate_valid_until": _iso(inspector.certificate_valid_until),
@@ -113,8 +130,14 @@ def save_inspector(
             raise ValidationError({"certificate_no": "该执法证号已登记"})
         before = inspector_values(inspector) if inspector is not None else {}
         target = inspector or Inspector(department=department, created_by=by)
-        for name in ("certificate_no", "name", "position", "specialty", "experience_years",
-                     "status"):
+        for name in (
+            "certificate_no",
+            "name",
+            "position",
+            "specialty",
+            "experience_years",
+            "status",
+        ):
             setattr(target, name, values.get(name, getattr(target, name)))
         target.unit = unit
         target.certificate_valid_from = _date(values.get("certificate_valid_from"))
@@ -128,13 +151,20 @@ def save_inspector(
         target.enforcement_areas.set([areas[a] for a in values.get("enforcement_areas", [])])
         after = inspector_values(target)
         if inspector is None:
-            record_event(action="inspector.created", actor=by, obj=target, after=after,
-                         reason=reason)
+            record_event(
+                action="inspector.created", actor=by, obj=target, after=after, reason=reason
+            )
         else:
             old, new = diff(before, after)
             if new:
-                record_event(action="inspector.updated", actor=by, obj=target, before=old,
-                             after=new, reason=reason)
+                record_event(
+                    action="inspector.updated",
+                    actor=by,
+                    obj=target,
+                    before=old,
+                    after=new,
+                    reason=reason,
+                )
     return target
 
 
@@ -143,8 +173,10 @@ def _validated_references(
 ) -> tuple[dict[str, int], Unit | None]:
     """Check the values (raising ValidationError); return area ids by code and the unit."""
     errors = check_inspector(values)
-    for key, problem in (("id_number", check_id_number(id_number or "")),
-                         ("phone", check_phone(phone or ""))):
+    for key, problem in (
+        ("id_number", check_id_number(id_number or "")),
+        ("phone", check_phone(phone or "")),
+    ):
         if problem:
             errors[key] = problem
     areas = dict(EnforcementArea.objects.values_list("code", "pk"))
@@ -172,17 +204,23 @@ def reveal(by: User, person: PersonalDataModel, department_id: int, purpose: str
     if not can_edit_registry(by, department_id):
         raise PermissionDenied("只有本部门的名录库管理员可以查看完整的身份证号和手机号码。")
     with transaction.atomic():
-        record_event(action=f"{person._meta.model_name}.personal_data_viewed", actor=by,
-                     obj=person, reason=purpose or "查看完整个人信息")
+        record_event(
+            action=f"{person._meta.model_name}.personal_data_viewed",
+            actor=by,
+            obj=person,
+            reason=purpose or "查看完整个人信息",
+        )
     return {"id_number": person.id_number(), "phone": person.phone()}
 
 
 def needed_areas(department_ids: Iterable[int]) -> dict[int, set[int]]:
     """Enforcement areas the items in force of each department need (one query)."""
     needed: dict[int, set[int]] = defaultdict(set)
-    rows = InspectionItem.objects.in_force().filter(
-        item_list__department_id__in=list(department_ids), enforcement_area__isnull=False
-    ).values_list("item_list__department_id", "enforcement_area_id")
+    rows = (
+        InspectionItem.objects.in_force()
+        .filter(item_list__department_id__in=list(department_ids), enforcement_area__isnull=False)
+        .values_list("item_list__department_id", "enforcement_area_id")
+    )
     for department_id, area_id in rows:
         needed[department_id].add(area_id)
     return needed
@@ -225,22 +263,31 @@ def _check_expert(values: dict[str, Any], phone: str | None) -> None:
 
 def expert_values(expert: Expert) -> dict[str, Any]:
     return {
-        "name": expert.name, "organisation": expert.organisation, "field": expert.field,
-        "title": expert.title, "is_available": expert.is_available,
+        "name": expert.name,
+        "organisation": expert.organisation,
+        "field": expert.field,
+        "title": expert.title,
+        "is_available": expert.is_available,
         "enforcement_areas": sorted(a.code for a in expert.enforcement_areas.all()),
         "phone": personal_token(expert.phone_masked, expert.phone_digest),
     }
 
 
 def save_expert(
-    by: User | None, department: Department, values: dict[str, Any], *,
-    phone: str | None = None, reason: str = "", expert: Expert | None = None,
+    by: User | None,
+    department: Department,
+    values: dict[str, Any],
+    *,
+    phone: str | None = None,
+    reason: str = "",
+    expert: Expert | None = None,
 ) -> Expert:
     _check_expert(values, phone)
     areas = dict(EnforcementArea.objects.values_list("code", "pk"))
     with transaction.atomic():
-        clash = Expert.objects.filter(department=department, name=values["name"],
-                                      organisation=values["organisation"])
+        clash = Expert.objects.filter(
+            department=department, name=values["name"], organisation=values["organisation"]
+        )
         if expert is not None:
             clash = clash.exclude(pk=expert.pk)
         if clash.exists():
@@ -260,6 +307,12 @@ def save_expert(
         after = expert_values(target)
         old, new = diff(before, after)
         if expert is None or new:
-            record_event(action="expert.created" if expert is None else "expert.updated",
-                         actor=by, obj=target, before=old or None, after=new, reason=reason)
+            record_event(
+                action="expert.created" if expert is None else "expert.updated",
+                actor=by,
+                obj=target,
+                before=old or None,
+                after=new,
+                reason=reason,
+            )
     return target

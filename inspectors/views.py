@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import role_required
+from accounts.permissions import acting_user, role_required
 from audit.services import record_event
 from core import import_views
 from core.exports import export_response
@@ -36,9 +36,11 @@ IMPORT_PAGE = import_views.ImportPage(
 
 
 def _inspectors(request: HttpRequest) -> Any:
-    return Inspector.objects.for_user(request.user).select_related(  # type: ignore[arg-type]
-        "department", "unit"
-    ).prefetch_related("enforcement_areas")
+    return (
+        Inspector.objects.for_user(acting_user(request))
+        .select_related("department", "unit")
+        .prefetch_related("enforcement_areas")
+    )
 
 
 def _message_of(exc: ValidationError) -> str:
@@ -47,8 +49,7 @@ def _message_of(exc: ValidationError) -> str:
 
 @role_required(*READERS)
 def inspector_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    filterset = InspectorFilterSet(request.GET, queryset=_inspectors(request),
-                                   request=request)
+    filterset = InspectorFilterSet(request.GET, queryset=_inspectors(request), request=request)
     inspectors = filterset.qs.order_by("department__name", "name", "pk")
     user: Any = request.user
     today = timezone.localdate()
@@ -58,10 +59,18 @@ def inspector_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse
     page = paginate(request, inspectors)
     needed = services.needed_areas({i.department_id for i in page})
     rows = [(i, services.drawability(i, today, needed.get(i.department_id, set()))) for i in page]
-    return render(request, "inspectors/inspector_list.html", {
-        "filters": filterset.form, "page": page, "rows": rows, "query": filter_query(request),
-        "today": today, "can_edit": can_edit_registry(user, user.department_id),
-    })
+    return render(
+        request,
+        "inspectors/inspector_list.html",
+        {
+            "filters": filterset.form,
+            "page": page,
+            "rows": rows,
+            "query": filter_query(request),
+            "today": today,
+            "can_edit": can_edit_registry(user, user.department_id),
+        },
+    )
 
 
 def _export(
@@ -74,22 +83,37 @@ def _export(
     if not full:
         needed = services.needed_areas(inspectors.values_list("department_id", flat=True))
         return export(
-            request, fmt, basename="执法检查人员名录库", headers=export_headers(False),
-            queryset=inspectors, action="inspector.exported",
-            row=lambda i: export_row(i, full=False, reasons=services.drawability(
-                i, today, needed.get(i.department_id, set()))),
+            request,
+            fmt,
+            basename="执法检查人员名录库",
+            headers=export_headers(False),
+            queryset=inspectors,
+            action="inspector.exported",
+            row=lambda i: export_row(
+                i,
+                full=False,
+                reasons=services.drawability(i, today, needed.get(i.department_id, set())),
+            ),
         )
     rows = list(inspectors)
     record_event(
-        action="inspector.personal_data_exported", actor=user,
-        after={"format": fmt, "filters": filter_query(request), "rows": len(rows),
-               "full_rows": sum(1 for i in rows if i.department_id == user.department_id)},
+        action="inspector.personal_data_exported",
+        actor=user,
+        after={
+            "format": fmt,
+            "filters": filter_query(request),
+            "rows": len(rows),
+            "full_rows": sum(1 for i in rows if i.department_id == user.department_id),
+        },
         reason="导出含完整身份证号和手机号码的名录",
     )
     needed = services.needed_areas({i.department_id for i in rows})
     data = [
-        export_row(i, full=i.department_id == user.department_id,
-                   reasons=services.drawability(i, today, needed.get(i.department_id, set())))
+        export_row(
+            i,
+            full=i.department_id == user.department_id,
+            reasons=services.drawability(i, today, needed.get(i.department_id, set())),
+        )
         for i in rows
     ]
     return export_response(fmt, "执法检查人员名录库", export_headers(True), data)
@@ -107,12 +131,17 @@ def _detail(
     user: Any = request.user
     today = timezone.localdate()
     needed = services.needed_areas([inspector.department_id]).get(inspector.department_id, set())
-    return render(request, "inspectors/inspector_detail.html", {
-        "inspector": inspector, "revealed": revealed,
-        "reasons": services.drawability(inspector, today, needed),
-        "can_edit": can_edit_registry(user, inspector.department_id),
-        "reveal_form": RevealForm(),
-    })
+    return render(
+        request,
+        "inspectors/inspector_detail.html",
+        {
+            "inspector": inspector,
+            "revealed": revealed,
+            "reasons": services.drawability(inspector, today, needed),
+            "can_edit": can_edit_registry(user, inspector.department_id),
+            "reveal_form": RevealForm(),
+        },
+    )
 
 
 @require_POST
@@ -121,8 +150,12 @@ def inspector_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     inspector = get_object_or_404(_inspectors(request), pk=pk)
     form = RevealForm(request.POST)
     purpose = form.cleaned_data["purpose"] if form.is_valid() else ""
-    revealed = services.reveal(request.user, inspector, inspector.department_id,  # type: ignore[arg-type]
-                               purpose)
+    revealed = services.reveal(
+        acting_user(request),
+        inspector,
+        inspector.department_id,
+        purpose,
+    )
     return _detail(request, inspector, revealed)
 
 
@@ -140,8 +173,11 @@ def inspector_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             inspector = services.save_inspector(
-                request.user, department, form.values(),  # type: ignore[arg-type]
-                id_number=form.cleaned_data["id_number"], phone=form.cleaned_data["phone"],
+                acting_user(request),
+                department,
+                form.values(),
+                id_number=form.cleaned_data["id_number"],
+                phone=form.cleaned_data["phone"],
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
@@ -149,8 +185,11 @@ def inspector_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已登记执法检查人员 {inspector.name}。")
             return redirect("inspectors:detail", inspector.pk)
-    return render(request, "inspectors/form.html", {"form": form, "title": "登记执法检查人员",
-                                                     "back": "inspectors:list"})
+    return render(
+        request,
+        "inspectors/form.html",
+        {"form": form, "title": "登记执法检查人员", "back": "inspectors:list"},
+    )
 
 
 @role_required(*EDITORS)
@@ -158,14 +197,18 @@ def inspector_edit(request: HttpRequest, pk: int) -> HttpResponse:
     inspector = get_object_or_404(_inspectors(request), pk=pk)
     if not can_edit_registry(request.user, inspector.department_id):
         raise PermissionDenied("只有本部门的名录库管理员可以修改该人员。")
-    form = InspectorForm(request.POST or None, department=inspector.department,
-                         initial=inspector_initial(inspector))
+    form = InspectorForm(
+        request.POST or None, department=inspector.department, initial=inspector_initial(inspector)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_inspector(
-                request.user, inspector.department, form.values(),  # type: ignore[arg-type]
+                acting_user(request),
+                inspector.department,
+                form.values(),
                 id_number=form.cleaned_data["id_number"] or None,
-                phone=form.cleaned_data["phone"] or None, reason=form.cleaned_data["reason"],
+                phone=form.cleaned_data["phone"] or None,
+                reason=form.cleaned_data["reason"],
                 inspector=inspector,
             )
         except ValidationError as exc:
@@ -173,13 +216,19 @@ def inspector_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存，变更已留痕。")
             return redirect("inspectors:detail", inspector.pk)
-    return render(request, "inspectors/form.html", {"form": form, "back": "inspectors:list",
-                                                     "title": f"修改：{inspector.name}"})
+    return render(
+        request,
+        "inspectors/form.html",
+        {"form": form, "back": "inspectors:list", "title": f"修改：{inspector.name}"},
+    )
 
 
 def _experts(request: HttpRequest) -> Any:
-    return Expert.objects.for_user(request.user).select_related(  # type: ignore[arg-type]
-        "department").prefetch_related("enforcement_areas")
+    return (
+        Expert.objects.for_user(acting_user(request))
+        .select_related("department")
+        .prefetch_related("enforcement_areas")
+    )
 
 
 @role_required(*READERS)
@@ -189,18 +238,43 @@ def expert_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     fmt = export_format(request)
     if fmt:
         return export(
-            request, fmt, basename="专家库", queryset=experts, action="expert.exported",
-            headers=["姓名", "工作单位", "专业领域", "职称", "手机号码", "适用执法领域", "可参与抽取",
-                     "所属部门"],
-            row=lambda e: [e.name, e.organisation, e.field, e.title, e.phone_masked,
-                           "、".join(a.name for a in e.enforcement_areas.all()),
-                           "是" if e.is_available else "否", e.department.name],
+            request,
+            fmt,
+            basename="专家库",
+            queryset=experts,
+            action="expert.exported",
+            headers=[
+                "姓名",
+                "工作单位",
+                "专业领域",
+                "职称",
+                "手机号码",
+                "适用执法领域",
+                "可参与抽取",
+                "所属部门",
+            ],
+            row=lambda e: [
+                e.name,
+                e.organisation,
+                e.field,
+                e.title,
+                e.phone_masked,
+                "、".join(a.name for a in e.enforcement_areas.all()),
+                "是" if e.is_available else "否",
+                e.department.name,
+            ],
         )
     user: Any = request.user
-    return render(request, "inspectors/expert_list.html", {
-        "filters": filterset.form, "page": paginate(request, experts),
-        "query": filter_query(request), "can_edit": can_edit_registry(user, user.department_id),
-    })
+    return render(
+        request,
+        "inspectors/expert_list.html",
+        {
+            "filters": filterset.form,
+            "page": paginate(request, experts),
+            "query": filter_query(request),
+            "can_edit": can_edit_registry(user, user.department_id),
+        },
+    )
 
 
 @role_required(*EDITORS)
@@ -209,16 +283,23 @@ def expert_create(request: HttpRequest) -> HttpResponse:
     form = ExpertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_expert(request.user, department, form.values(),  # type: ignore[arg-type]
-                                 phone=form.cleaned_data["phone"],
-                                 reason=form.cleaned_data["reason"])
+            services.save_expert(
+                acting_user(request),
+                department,
+                form.values(),
+                phone=form.cleaned_data["phone"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
             form.add_error(None, _message_of(exc))
         else:
             messages.success(request, "专家已登记。")
             return redirect("inspectors:experts")
-    return render(request, "inspectors/form.html", {"form": form, "title": "登记专家",
-                                                     "back": "inspectors:experts"})
+    return render(
+        request,
+        "inspectors/form.html",
+        {"form": form, "title": "登记专家", "back": "inspectors:experts"},
+    )
 
 
 @role_required(*EDITORS)
@@ -229,16 +310,24 @@ def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExpertForm(request.POST or None, initial=expert_initial(expert))
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_expert(request.user, expert.department, form.values(),  # type: ignore[arg-type]
-                                 phone=form.cleaned_data["phone"] or None,
-                                 reason=form.cleaned_data["reason"], expert=expert)
+            services.save_expert(
+                acting_user(request),
+                expert.department,
+                form.values(),
+                phone=form.cleaned_data["phone"] or None,
+                reason=form.cleaned_data["reason"],
+                expert=expert,
+            )
         except ValidationError as exc:
             form.add_error(None, _message_of(exc))
         else:
             messages.success(request, "已保存。")
             return redirect("inspectors:experts")
-    return render(request, "inspectors/form.html", {"form": form, "back": "inspectors:experts",
-                                                     "title": f"修改专家：{expert.name}"})
+    return render(
+        request,
+        "inspectors/form.html",
+        {"form": form, "back": "inspectors:experts", "title": f"修改专家：{expert.name}"},
+    )
 
 
 @role_required(*EDITORS)

@@ -29,17 +29,29 @@ class ItemListSerializer(serializers.ModelSerializer[ItemList]):
 
     class Meta:
         model = ItemList
-        fields = ["id", "department", "department_name", "version", "title", "status",
-                  "change_note", "published_at"]
+        fields = [
+            "id",
+            "department",
+            "department_name",
+            "version",
+            "title",
+            "status",
+            "change_note",
+            "published_at",
+        ]
 
 
 class InspectionItemSerializer(serializers.ModelSerializer[InspectionItem]):
     methods = serializers.ListField(
-        child=serializers.ChoiceField(choices=InspectionMethod.choices), required=False,
-        write_only=True, help_text="抽查方式代码列表（响应中同名字段为列表）",
+        child=serializers.ChoiceField(choices=InspectionMethod.choices),
+        required=False,
+        write_only=True,
+        help_text="抽查方式代码列表（响应中同名字段为列表）",
     )
     points = serializers.ListField(
-        child=serializers.CharField(), required=False, write_only=True,
+        child=serializers.CharField(),
+        required=False,
+        write_only=True,
         help_text="抽查内容（检查要点）列表（响应中同名字段为列表）",
     )
     enforcement_area = serializers.SlugRelatedField(
@@ -51,10 +63,29 @@ class InspectionItemSerializer(serializers.ModelSerializer[InspectionItem]):
     class Meta:
         model = InspectionItem
         fields = [
-            "id", "item_list", "department", "code", "seq", "name", "kind", "legal_basis",
-            "object_scope", "standard", "ratio_percent", "ratio_cap_percent", "frequency",
-            "methods", "mandate", "entrusted_unit", "authorising_authority", "inspecting_body",
-            "enforcement_area", "points", "remarks", "is_archived", "reason",
+            "id",
+            "item_list",
+            "department",
+            "code",
+            "seq",
+            "name",
+            "kind",
+            "legal_basis",
+            "object_scope",
+            "standard",
+            "ratio_percent",
+            "ratio_cap_percent",
+            "frequency",
+            "methods",
+            "mandate",
+            "entrusted_unit",
+            "authorising_authority",
+            "inspecting_body",
+            "enforcement_area",
+            "points",
+            "remarks",
+            "is_archived",
+            "reason",
         ]
         read_only_fields = ["item_list", "is_archived"]
 
@@ -77,8 +108,11 @@ class InspectionItemSerializer(serializers.ModelSerializer[InspectionItem]):
 
 def _values(data: dict[str, Any], instance: InspectionItem | None) -> dict[str, Any]:
     """Canonical values from validated data (on top of the stored ones for a PATCH)."""
-    base = services.item_values(instance) if instance is not None else {
-        "seq": 0, "kind": "general", "mandate": "own", "points": [], "methods": ""}
+    base = (
+        services.item_values(instance)
+        if instance is not None
+        else {"seq": 0, "kind": "general", "mandate": "own", "points": [], "methods": ""}
+    )
     values = dict(base)
     for key in services.ITEM_FIELDS:
         if key not in data:
@@ -120,8 +154,11 @@ class ItemListViewSet(viewsets.ReadOnlyModelViewSet[ItemList]):
 
 
 class InspectionItemViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-    mixins.UpdateModelMixin, viewsets.GenericViewSet[InspectionItem],
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[InspectionItem],
 ):
     """抽查事项。新增与修改写入本部门的草稿版本；已发布版本只读；不提供删除。"""
 
@@ -134,7 +171,8 @@ class InspectionItemViewSet(
     def get_queryset(self) -> QuerySet[InspectionItem]:
         return (
             InspectionItem.objects.for_user(self.request.user)  # type: ignore[arg-type]
-            .select_related("item_list", "enforcement_area").prefetch_related("points")
+            .select_related("item_list", "enforcement_area")
+            .prefetch_related("points")
             .order_by("item_list__department_id", "item_list__version", "seq", "code")
         )
 
@@ -160,8 +198,11 @@ class InspectionItemViewSet(
         )
         serializer.is_valid(raise_exception=True)
         saved = services.save_item(
-            user, item.item_list, serializer.values(item),
-            serializer.validated_data.get("reason", ""), item=item,
+            user,
+            item.item_list,
+            serializer.values(item),
+            serializer.validated_data.get("reason", ""),
+            item=item,
         )
         saved = self.get_queryset().get(pk=saved.pk)
         return Response(self.get_serializer(saved).data)

@@ -15,23 +15,33 @@ from organisations.models import Department
 class ItemFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     q = django_filters.CharFilter(label="关键词", method="search")
     department = django_filters.ModelChoiceFilter(
-        label="部门", field_name="item_list__department", queryset=Department.objects.none(),
+        label="部门",
+        field_name="item_list__department",
+        queryset=Department.objects.none(),
         empty_label="全部",
     )
     status = django_filters.ChoiceFilter(
-        label="版本状态", field_name="item_list__status", choices=ItemListStatus.choices,
+        label="版本状态",
+        field_name="item_list__status",
+        choices=ItemListStatus.choices,
         empty_label="现行和草稿",
     )
     item_list = django_filters.ModelChoiceFilter(
         label="清单版本", queryset=ItemList.objects.none(), empty_label="全部"
     )
-    kind = django_filters.ChoiceFilter(label="事项类别", choices=ItemKind.choices, empty_label="全部")
+    kind = django_filters.ChoiceFilter(
+        label="事项类别", choices=ItemKind.choices, empty_label="全部"
+    )
     method = django_filters.ChoiceFilter(
         label="抽查方式", choices=InspectionMethod.choices, method="by_method", empty_label="全部"
     )
-    mandate = django_filters.ChoiceFilter(label="实施方式", choices=Mandate.choices, empty_label="全部")
+    mandate = django_filters.ChoiceFilter(
+        label="实施方式", choices=Mandate.choices, empty_label="全部"
+    )
     enforcement_area = django_filters.ModelChoiceFilter(
-        label="执法领域", queryset=EnforcementArea.objects.filter(is_active=True), empty_label="全部"
+        label="执法领域",
+        queryset=EnforcementArea.objects.filter(is_active=True),
+        empty_label="全部",
     )
     archived = django_filters.BooleanFilter(label="含已移出事项", method="with_archived")
 

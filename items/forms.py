@@ -23,12 +23,18 @@ class ItemForm(forms.Form):
         label="抽查比例（%）", min_value=0, max_value=100, decimal_places=2, required=False
     )
     ratio_cap_percent = forms.DecimalField(
-        label="比例上限（%）", min_value=0, max_value=100, decimal_places=2, required=False,
+        label="比例上限（%）",
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
         help_text="一般检查事项的比例上限；重点检查事项不填",
     )
     frequency = forms.CharField(label="抽查频次", max_length=100, required=False)
     methods = forms.MultipleChoiceField(
-        label="抽查方式", choices=InspectionMethod.choices, widget=forms.CheckboxSelectMultiple,
+        label="抽查方式",
+        choices=InspectionMethod.choices,
+        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     mandate = forms.ChoiceField(label="实施方式", choices=Mandate.choices)
@@ -36,11 +42,16 @@ class ItemForm(forms.Form):
     authorising_authority = forms.CharField(label="授权机关", max_length=200, required=False)
     inspecting_body = forms.CharField(label="检查主体", max_length=200, required=False)
     enforcement_area = forms.ModelChoiceField(
-        label="执法领域", queryset=EnforcementArea.objects.filter(is_active=True),
-        to_field_name="code", required=False, empty_label="（未指定）",
+        label="执法领域",
+        queryset=EnforcementArea.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        empty_label="（未指定）",
     )
     points = forms.CharField(
-        label="抽查内容（检查要点）", widget=forms.Textarea, required=False,
+        label="抽查内容（检查要点）",
+        widget=forms.Textarea,
+        required=False,
         help_text="每行一个检查要点，将成为检查记录表的检查项",
     )
     remarks = forms.CharField(label="备注", widget=forms.Textarea, required=False)
@@ -58,16 +69,23 @@ class ItemForm(forms.Form):
         d = self.cleaned_data
         area = d.get("enforcement_area")
         return {
-            "code": d["code"].strip(), "seq": d.get("seq") or 0, "name": d["name"].strip(),
-            "kind": d["kind"], "legal_basis": d["legal_basis"].strip(),
-            "object_scope": d.get("object_scope", ""), "standard": d.get("standard", ""),
+            "code": d["code"].strip(),
+            "seq": d.get("seq") or 0,
+            "name": d["name"].strip(),
+            "kind": d["kind"],
+            "legal_basis": d["legal_basis"].strip(),
+            "object_scope": d.get("object_scope", ""),
+            "standard": d.get("standard", ""),
             "ratio_percent": services.ratio_text(d.get("ratio_percent")),
             "ratio_cap_percent": services.ratio_text(d.get("ratio_cap_percent")),
-            "frequency": d.get("frequency", ""), "methods": services.method_codes(d["methods"]),
-            "mandate": d["mandate"], "entrusted_unit": d.get("entrusted_unit", ""),
+            "frequency": d.get("frequency", ""),
+            "methods": services.method_codes(d["methods"]),
+            "mandate": d["mandate"],
+            "entrusted_unit": d.get("entrusted_unit", ""),
             "authorising_authority": d.get("authorising_authority", ""),
             "inspecting_body": d.get("inspecting_body", ""),
-            "enforcement_area": area.code if area else "", "remarks": d.get("remarks", ""),
+            "enforcement_area": area.code if area else "",
+            "remarks": d.get("remarks", ""),
             "points": [p.strip() for p in d.get("points", "").splitlines() if p.strip()],
         }
 

@@ -43,7 +43,9 @@ class ItemList(TimeStampedModel):
     makes a new version (a draft copied from the current one), and the old versions stay readable."""
 
     department = models.ForeignKey(
-        "organisations.Department", verbose_name=_("抽查主体（部门）"), on_delete=models.PROTECT,
+        "organisations.Department",
+        verbose_name=_("抽查主体（部门）"),
+        on_delete=models.PROTECT,
         related_name="item_lists",
     )
     version = models.PositiveIntegerField(_("版本号"))
@@ -54,8 +56,12 @@ class ItemList(TimeStampedModel):
     change_note = models.TextField(_("调整说明"), blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = ItemListQuerySet.as_manager()
@@ -66,15 +72,19 @@ class ItemList(TimeStampedModel):
         verbose_name_plural = _("随机抽查事项清单")
         constraints = [
             models.UniqueConstraint(
-                fields=["department", "version"], name="item_list_unique_version",
+                fields=["department", "version"],
+                name="item_list_unique_version",
                 violation_error_message="该部门已有此版本号的清单",
             ),
             models.UniqueConstraint(
-                fields=["department"], condition=Q(status="draft"), name="item_list_one_draft",
+                fields=["department"],
+                condition=Q(status="draft"),
+                name="item_list_one_draft",
                 violation_error_message="每个部门同时只能有一个草稿版本",
             ),
             models.UniqueConstraint(
-                fields=["department"], condition=Q(status="published"),
+                fields=["department"],
+                condition=Q(status="published"),
                 name="item_list_one_published",
                 violation_error_message="每个部门同时只能有一个现行版本",
             ),
@@ -124,12 +134,18 @@ class InspectionItem(TimeStampedModel, ArchivableModel):
         _("抽查比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     ratio_cap_percent = models.DecimalField(
-        _("比例上限（%）"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("比例上限（%）"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("一般检查事项的抽查比例上限；重点检查事项不设上限"),
     )
     frequency = models.CharField(_("抽查频次"), max_length=100, blank=True)
     methods = models.CharField(
-        _("抽查方式"), max_length=100, blank=True,
+        _("抽查方式"),
+        max_length=100,
+        blank=True,
         help_text=_("以逗号分隔的方式代码：" + "、".join(InspectionMethod.values)),
     )
     mandate = models.CharField(
@@ -141,8 +157,12 @@ class InspectionItem(TimeStampedModel, ArchivableModel):
         _("检查主体"), max_length=200, blank=True, help_text=_("法律授权其他机构实施时填写该机构")
     )
     enforcement_area = models.ForeignKey(
-        EnforcementArea, verbose_name=_("执法领域"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="items",
+        EnforcementArea,
+        verbose_name=_("执法领域"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
     )
     remarks = models.TextField(_("备注"), blank=True)
 
@@ -154,7 +174,8 @@ class InspectionItem(TimeStampedModel, ArchivableModel):
         verbose_name_plural = _("抽查事项")
         constraints = [
             models.UniqueConstraint(
-                fields=["item_list", "code"], name="item_unique_code_in_list",
+                fields=["item_list", "code"],
+                name="item_unique_code_in_list",
                 violation_error_message="同一版本清单中事项编码不能重复",
             ),
             models.CheckConstraint(
@@ -193,7 +214,8 @@ class ChecklistPoint(models.Model):
         verbose_name_plural = _("检查要点")
         constraints = [
             models.UniqueConstraint(
-                fields=["item", "seq"], name="checklist_point_unique_seq",
+                fields=["item", "seq"],
+                name="checklist_point_unique_seq",
                 violation_error_message="同一事项的检查要点序号不能重复",
             ),
         ]

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import role_required
+from accounts.permissions import acting_user, role_required
 from core import import_views
 from core.listing import export, export_format, filter_query, paginate
 from core.registry_roles import EDITORS, READERS, can_edit_registry
@@ -36,32 +36,53 @@ def _message_of(exc: ValidationError) -> str:
 @role_required(*READERS)
 def item_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = ItemFilterSet(request.GET, queryset=_items(request), request=request)
-    items = filterset.qs.order_by("item_list__department__name", "item_list__version", "seq", "code")
+    items = filterset.qs.order_by(
+        "item_list__department__name", "item_list__version", "seq", "code"
+    )
     fmt = export_format(request)
     if fmt:
         return export(
-            request, fmt, basename="随机抽查事项清单", headers=export_headers(),
-            queryset=items.prefetch_related("points"), row=export_row, action="item.exported",
+            request,
+            fmt,
+            basename="随机抽查事项清单",
+            headers=export_headers(),
+            queryset=items.prefetch_related("points"),
+            row=export_row,
+            action="item.exported",
         )
     user: Any = request.user
-    versions = ItemList.objects.for_user(user).select_related("department").order_by(
-        "department__name", "-version"
+    versions = (
+        ItemList.objects.for_user(user)
+        .select_related("department")
+        .order_by("department__name", "-version")
     )
-    return render(request, "items/item_list.html", {
-        "filters": filterset.form, "page": paginate(request, items), "query": filter_query(request),
-        "versions": versions, "can_edit": can_edit_registry(user, user.department_id),
-    })
+    return render(
+        request,
+        "items/item_list.html",
+        {
+            "filters": filterset.form,
+            "page": paginate(request, items),
+            "query": filter_query(request),
+            "versions": versions,
+            "can_edit": can_edit_registry(user, user.department_id),
+        },
+    )
 
 
 @role_required(*READERS)
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(_items(request).prefetch_related("points"), pk=pk)
     user: Any = request.user
-    return render(request, "items/item_detail.html", {
-        "item": item, "can_edit": item.item_list.is_editable
-        and can_edit_registry(user, item.item_list.department_id),
-        "reason_form": ReasonForm(),
-    })
+    return render(
+        request,
+        "items/item_detail.html",
+        {
+            "item": item,
+            "can_edit": item.item_list.is_editable
+            and can_edit_registry(user, item.item_list.department_id),
+            "reason_form": ReasonForm(),
+        },
+    )
 
 
 @role_required(*READERS)
@@ -71,11 +92,17 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ItemList.objects.for_user(user).select_related("department", "published_by"), pk=pk
     )
     items = item_list.items.filter(is_archived=False).select_related("enforcement_area")
-    return render(request, "items/version_detail.html", {
-        "item_list": item_list, "items": items,
-        "can_edit": can_edit_registry(user, item_list.department_id),
-        "reason_form": ReasonForm(), "version_form": NewVersionForm(),
-    })
+    return render(
+        request,
+        "items/version_detail.html",
+        {
+            "item_list": item_list,
+            "items": items,
+            "can_edit": can_edit_registry(user, item_list.department_id),
+            "reason_form": ReasonForm(),
+            "version_form": NewVersionForm(),
+        },
+    )
 
 
 def _own_draft(request: HttpRequest) -> ItemList:
@@ -91,7 +118,9 @@ def item_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             item = services.save_item(
-                request.user, _own_draft(request), form.values(),  # type: ignore[arg-type]
+                acting_user(request),
+                _own_draft(request),
+                form.values(),
                 form.cleaned_data["reason"],
             )
         except ValidationError as exc:
@@ -120,8 +149,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.save_item(
-                request.user, item.item_list, form.values(),  # type: ignore[arg-type]
-                form.cleaned_data["reason"], item=item,
+                acting_user(request),
+                item.item_list,
+                form.values(),
+                form.cleaned_data["reason"],
+                item=item,
             )
         except ValidationError as exc:
             form.add_error(None, _message_of(exc))
@@ -219,5 +251,3 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @role_required(*EDITORS)
 def import_progress(request: HttpRequest) -> HttpResponse:
     return import_views.progress(request)
-
-

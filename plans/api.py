@@ -147,7 +147,7 @@ class PlanViewSet(
         return self._transition(request, lambda u, p, r: services.submit_plan(u, p))
 
     @extend_schema(request=PlanReasonSerializer, responses=PlanSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str) -> Response:
         return self._transition(request, services.return_plan)
 

@@ -70,8 +70,12 @@ class SubjectSerializer(serializers.Serializer[Subject]):
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
 
     def to_representation(self, instance: Subject) -> dict[str, Any]:
-        return {"id": instance.pk, "department": instance.department_id,
-                **services.subject_values(instance), "is_archived": instance.is_archived}
+        return {
+            "id": instance.pk,
+            "department": instance.department_id,
+            **services.subject_values(instance),
+            "is_archived": instance.is_archived,
+        }
 
     def values(self, instance: Subject | None) -> dict[str, Any]:
         data = {k: v for k, v in self.validated_data.items() if k != "reason"}
@@ -87,8 +91,17 @@ class SubjectSerializer(serializers.Serializer[Subject]):
 class RemovalRequestSerializer(serializers.ModelSerializer[RemovalRequest]):
     class Meta:
         model = RemovalRequest
-        fields = ["id", "subject", "reason_kind", "reason", "status", "created_at",
-                  "decided_by", "decided_at", "decision_note"]
+        fields = [
+            "id",
+            "subject",
+            "reason_kind",
+            "reason",
+            "status",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
         read_only_fields = fields
 
 
@@ -130,8 +143,11 @@ class LicenceTypeViewSet(_Reference):
 
 
 class SubjectViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-    mixins.UpdateModelMixin, viewsets.GenericViewSet[Subject],
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Subject],
 ):
     """检查对象名录库。写入限本部门名录库管理员；不提供删除，移出须申请并经分管领导审批。"""
 
@@ -152,11 +168,15 @@ class SubjectViewSet(
         serializer: Any = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         subject = services.save_subject(
-            user, user.department, serializer.values(None),
+            user,
+            user.department,
+            serializer.values(None),
             serializer.validated_data.get("reason", ""),
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=subject.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=subject.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         subject = self.get_object()
@@ -168,8 +188,11 @@ class SubjectViewSet(
         )
         serializer.is_valid(raise_exception=True)
         services.save_subject(
-            user, subject.department, serializer.values(subject),
-            serializer.validated_data.get("reason", ""), subject=subject,
+            user,
+            subject.department,
+            serializer.values(subject),
+            serializer.validated_data.get("reason", ""),
+            subject=subject,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=subject.pk)).data)
 
@@ -211,7 +234,9 @@ class RemovalRequestViewSet(viewsets.ReadOnlyModelViewSet[RemovalRequest]):
         data.is_valid(raise_exception=True)
         services.decide_removal(
             request.user,  # type: ignore[arg-type]
-            removal, data.validated_data["approve"], data.validated_data.get("note", ""),
+            removal,
+            data.validated_data["approve"],
+            data.validated_data.get("note", ""),
         )
         removal.refresh_from_db()
         return Response(RemovalRequestSerializer(removal).data)

@@ -22,14 +22,18 @@ class SubjectFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     )
     town = django_filters.CharFilter(label="乡镇（街道）", lookup_expr="exact")
     industry_section = django_filters.ModelChoiceFilter(
-        label="行业门类", field_name="industry__parent",
-        queryset=Industry.objects.filter(level="section"), empty_label="全部",
+        label="行业门类",
+        field_name="industry__parent",
+        queryset=Industry.objects.filter(level="section"),
+        empty_label="全部",
     )
     industry = django_filters.ModelChoiceFilter(
         label="行业大类", queryset=Industry.objects.filter(level="division"), empty_label="全部"
     )
     licence_type = django_filters.ModelChoiceFilter(
-        label="许可证类型", field_name="licence_types", queryset=LicenceType.objects.all(),
+        label="许可证类型",
+        field_name="licence_types",
+        queryset=LicenceType.objects.all(),
         empty_label="全部",
     )
     operating_status = django_filters.ChoiceFilter(
@@ -75,6 +79,9 @@ class SubjectFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         value = value.strip()
         return queryset.filter(
-            Q(name__icontains=value) | Q(code__icontains=value) | Q(uscc=value.upper())
-            | Q(address__icontains=value) | Q(legal_representative=value)
+            Q(name__icontains=value)
+            | Q(code__icontains=value)
+            | Q(uscc=value.upper())
+            | Q(address__icontains=value)
+            | Q(legal_representative=value)
         )

@@ -16,7 +16,9 @@ from subjects.models import Industry, LicenceType, Subject, SubjectType, Tag
 
 class SubjectForm(forms.Form):
     code = forms.CharField(
-        label="对象编码", max_length=64, required=False,
+        label="对象编码",
+        max_length=64,
+        required=False,
         help_text="留空时使用统一社会信用代码，或按名称和地址自动生成",
     )
     subject_type = forms.ModelChoiceField(
@@ -24,19 +26,26 @@ class SubjectForm(forms.Form):
     )
     name = forms.CharField(label="名称", max_length=200)
     uscc = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
-    legal_representative = forms.CharField(label="法定代表人（负责人）", max_length=50, required=False)
+    legal_representative = forms.CharField(
+        label="法定代表人（负责人）", max_length=50, required=False
+    )
     address = forms.CharField(label="住所（经营场所）", max_length=255, required=False)
     region = forms.ModelChoiceField(
         label="行政区划", queryset=Region.objects.all(), to_field_name="code", required=False
     )
     town = forms.CharField(label="乡镇（街道）", max_length=50, required=False)
     industry = forms.ModelChoiceField(
-        label="行业（国民经济行业分类大类）", queryset=Industry.objects.filter(level="division"),
-        to_field_name="code", required=False,
+        label="行业（国民经济行业分类大类）",
+        queryset=Industry.objects.filter(level="division"),
+        to_field_name="code",
+        required=False,
     )
     licence_types = forms.ModelMultipleChoiceField(
-        label="许可证类型", queryset=LicenceType.objects.filter(is_active=True),
-        to_field_name="code", required=False, widget=forms.CheckboxSelectMultiple,
+        label="许可证类型",
+        queryset=LicenceType.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     operating_status = forms.ChoiceField(label="经营状态", choices=OperatingStatus.choices)
     credit_risk_class = forms.ChoiceField(
@@ -46,11 +55,17 @@ class SubjectForm(forms.Form):
     serious_violation_list = forms.BooleanField(label="列入严重违法失信名单", required=False)
     complaint_count = forms.IntegerField(label="投诉举报次数", min_value=0, initial=0)
     applicable_items = forms.ModelMultipleChoiceField(
-        label="适用的抽查事项", queryset=InspectionItem.objects.none(), to_field_name="code",
-        required=False, widget=forms.CheckboxSelectMultiple,
+        label="适用的抽查事项",
+        queryset=InspectionItem.objects.none(),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     tags = forms.ModelMultipleChoiceField(
-        label="子库标签", queryset=Tag.objects.none(), to_field_name="name", required=False,
+        label="子库标签",
+        queryset=Tag.objects.none(),
+        to_field_name="name",
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     reason = forms.CharField(label="变更原因", max_length=500, required=False)
@@ -61,7 +76,9 @@ class SubjectForm(forms.Form):
         item_list = current_list(department.pk)
         fields: Any = self.fields
         fields["applicable_items"].queryset = (
-            item_list.items.filter(is_archived=False) if item_list else InspectionItem.objects.none()
+            item_list.items.filter(is_archived=False)
+            if item_list
+            else InspectionItem.objects.none()
         )
         fields["tags"].queryset = Tag.objects.filter(department=department)
 
@@ -70,19 +87,24 @@ class SubjectForm(forms.Form):
         if self.errors:
             return data
         lookups = services.Lookups.load(self.department)
-        for field, message in services.check_subject(services.DEFAULTS | self.values(),
-                                                     lookups).items():
+        for field, message in services.check_subject(
+            services.DEFAULTS | self.values(), lookups
+        ).items():
             self.add_error(field if field in self.fields else None, message)
         return data
 
     def values(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
-            "code": d.get("code", "").strip(), "subject_type": d["subject_type"].code,
-            "name": d["name"].strip(), "uscc": d.get("uscc", "").strip().upper(),
+            "code": d.get("code", "").strip(),
+            "subject_type": d["subject_type"].code,
+            "name": d["name"].strip(),
+            "uscc": d.get("uscc", "").strip().upper(),
             "legal_representative": d.get("legal_representative", ""),
-            "address": d.get("address", ""), "region": d["region"].code if d.get("region") else "",
-            "town": d.get("town", ""), "industry": d["industry"].code if d.get("industry") else "",
+            "address": d.get("address", ""),
+            "region": d["region"].code if d.get("region") else "",
+            "town": d.get("town", ""),
+            "industry": d["industry"].code if d.get("industry") else "",
             "licence_types": sorted(x.code for x in d.get("licence_types") or []),
             "operating_status": d["operating_status"],
             "credit_risk_class": d.get("credit_risk_class", ""),
@@ -114,8 +136,10 @@ class TagForm(forms.Form):
     name = forms.CharField(label="标签名称", max_length=50)
     description = forms.CharField(label="说明", max_length=200, required=False)
     shared_with = forms.ModelMultipleChoiceField(
-        label="共享给其他部门（共享子库）", queryset=Department.objects.filter(is_active=True),
-        required=False, widget=forms.CheckboxSelectMultiple,
+        label="共享给其他部门（共享子库）",
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="被共享的部门可以查看带有此标签的对象，用于多部门共同监管的对象",
     )
 

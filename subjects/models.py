@@ -30,7 +30,8 @@ class SubjectType(ReferenceDataModel):
 
     has_uscc = models.BooleanField(_("须有统一社会信用代码"), default=False)
     is_natural_person = models.BooleanField(
-        _("自然人经营者"), default=False,
+        _("自然人经营者"),
+        default=False,
         help_text=_("个体工商户等：住所、电话、身份证号永不公示（个人信息保护）"),
     )
 
@@ -44,7 +45,11 @@ class Industry(ReferenceDataModel):
 
     level = models.CharField(_("层级"), max_length=16, choices=IndustryLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("所属门类"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("所属门类"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
     )
 
@@ -71,13 +76,18 @@ class Tag(TimeStampedModel):
     tagged subjects, for subjects several departments supervise jointly (A5, A10)."""
 
     department = models.ForeignKey(
-        "organisations.Department", verbose_name=_("所属部门"), on_delete=models.PROTECT,
+        "organisations.Department",
+        verbose_name=_("所属部门"),
+        on_delete=models.PROTECT,
         related_name="subject_tags",
     )
     name = models.CharField(_("名称"), max_length=50)
     description = models.CharField(_("说明"), max_length=200, blank=True)
     shared_with = models.ManyToManyField(
-        "organisations.Department", verbose_name=_("共享给"), blank=True, related_name="+",
+        "organisations.Department",
+        verbose_name=_("共享给"),
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -86,7 +96,8 @@ class Tag(TimeStampedModel):
         verbose_name_plural = _("子库标签")
         constraints = [
             models.UniqueConstraint(
-                fields=["department", "name"], name="tag_unique_name_in_department",
+                fields=["department", "name"],
+                name="tag_unique_name_in_department",
                 violation_error_message="本部门已有同名标签",
             ),
         ]
@@ -99,7 +110,9 @@ class SavedFilter(TimeStampedModel):
     """A named set of list filters (e.g. “D 类食品经营者”): a sub-library by conditions (A5)."""
 
     department = models.ForeignKey(
-        "organisations.Department", verbose_name=_("所属部门"), on_delete=models.PROTECT,
+        "organisations.Department",
+        verbose_name=_("所属部门"),
+        on_delete=models.PROTECT,
         related_name="saved_subject_filters",
     )
     name = models.CharField(_("名称"), max_length=50)
@@ -111,7 +124,8 @@ class SavedFilter(TimeStampedModel):
         verbose_name_plural = _("保存的筛选（子库）")
         constraints = [
             models.UniqueConstraint(
-                fields=["department", "name"], name="saved_filter_unique_name",
+                fields=["department", "name"],
+                name="saved_filter_unique_name",
                 violation_error_message="本部门已有同名的子库",
             ),
         ]
@@ -144,16 +158,29 @@ class Subject(TimeStampedModel, ArchivableModel):
     never searched."""
 
     department = models.ForeignKey(
-        "organisations.Department", verbose_name=_("所属部门"), on_delete=models.PROTECT,
-        related_name="subjects", db_index=False,
+        "organisations.Department",
+        verbose_name=_("所属部门"),
+        on_delete=models.PROTECT,
+        related_name="subjects",
+        db_index=False,
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+", db_index=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     modified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("修改人"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+", db_index=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     code = models.CharField(_("对象编码"), max_length=64)
     subject_type = models.ForeignKey(
@@ -164,19 +191,30 @@ class Subject(TimeStampedModel, ArchivableModel):
     legal_representative = models.CharField(_("法定代表人（负责人）"), max_length=50, blank=True)
     address = models.CharField(_("住所（经营场所）"), max_length=255, blank=True)
     region = models.ForeignKey(
-        "organisations.Region", verbose_name=_("行政区划"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+", db_index=False,
+        "organisations.Region",
+        verbose_name=_("行政区划"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     town = models.CharField(_("乡镇（街道）"), max_length=50, blank=True)
     industry = models.ForeignKey(
-        Industry, verbose_name=_("行业"), on_delete=models.PROTECT, null=True, blank=True,
+        Industry,
+        verbose_name=_("行业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="subjects",
     )
     licence_types = models.ManyToManyField(
         LicenceType, verbose_name=_("许可证类型"), blank=True, related_name="subjects"
     )
     operating_status = models.CharField(
-        _("经营状态"), max_length=16, choices=OperatingStatus.choices,
+        _("经营状态"),
+        max_length=16,
+        choices=OperatingStatus.choices,
         default=OperatingStatus.ACTIVE,
     )
     credit_risk_class = models.CharField(
@@ -186,10 +224,14 @@ class Subject(TimeStampedModel, ArchivableModel):
     serious_violation_list = models.BooleanField(_("列入严重违法失信名单"), default=False)
     complaint_count = models.PositiveIntegerField(_("投诉举报次数"), default=0)
     applicable_items = models.ManyToManyField(
-        "items.InspectionItem", verbose_name=_("适用的抽查事项"), blank=True,
+        "items.InspectionItem",
+        verbose_name=_("适用的抽查事项"),
+        blank=True,
         related_name="subjects",
     )
-    tags = models.ManyToManyField(Tag, verbose_name=_("子库标签"), blank=True, related_name="subjects")
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("子库标签"), blank=True, related_name="subjects"
+    )
     import_batch = models.CharField(_("导入批次"), max_length=32, blank=True, editable=False)
 
     objects = SubjectQuerySet.as_manager()
@@ -200,11 +242,13 @@ class Subject(TimeStampedModel, ArchivableModel):
         verbose_name_plural = _("检查对象")
         constraints = [
             models.UniqueConstraint(
-                fields=["department", "code"], name="subject_unique_code",
+                fields=["department", "code"],
+                name="subject_unique_code",
                 violation_error_message="本部门已有此对象编码",
             ),
             models.UniqueConstraint(
-                fields=["department", "uscc"], condition=~Q(uscc=""),
+                fields=["department", "uscc"],
+                condition=~Q(uscc=""),
                 name="subject_unique_uscc",
                 violation_error_message="本部门名录库中已有此统一社会信用代码",
             ),
@@ -228,7 +272,9 @@ class RemovalRequest(TimeStampedModel):
     archived, never deleted."""
 
     subject = models.ForeignKey(
-        Subject, verbose_name=_("检查对象"), on_delete=models.PROTECT,
+        Subject,
+        verbose_name=_("检查对象"),
+        on_delete=models.PROTECT,
         related_name="removal_requests",
     )
     reason_kind = models.CharField(_("移出原因"), max_length=16, choices=RemovalReason.choices)
@@ -237,8 +283,12 @@ class RemovalRequest(TimeStampedModel):
         _("状态"), max_length=16, choices=RemovalStatus.choices, default=RemovalStatus.PENDING
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
@@ -249,7 +299,8 @@ class RemovalRequest(TimeStampedModel):
         verbose_name_plural = _("移出申请")
         constraints = [
             models.UniqueConstraint(
-                fields=["subject"], condition=Q(status="pending"),
+                fields=["subject"],
+                condition=Q(status="pending"),
                 name="removal_one_pending_per_subject",
                 violation_error_message="该对象已有待审批的移出申请",
             ),

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import role_required
+from accounts.permissions import acting_user, role_required
 from audit.models import AuditEvent
 from core import import_views
 from core.listing import export, export_format, filter_query, paginate
@@ -57,17 +57,27 @@ def subject_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     fmt = export_format(request)
     if fmt:
         return export(
-            request, fmt, basename="检查对象名录库", headers=export_headers(),
-            queryset=services.with_values_related(subjects), row=export_row,
+            request,
+            fmt,
+            basename="检查对象名录库",
+            headers=export_headers(),
+            queryset=services.with_values_related(subjects),
+            row=export_row,
             action="subject.exported",
         )
     user: Any = request.user
-    return render(request, "subjects/subject_list.html", {
-        "filters": filterset.form, "page": paginate(request, subjects.prefetch_related("tags")),
-        "query": filter_query(request), "can_edit": can_edit_registry(user, user.department_id),
-        "saved_filters": SavedFilter.objects.filter(department_id=user.department_id),
-        "filter_form": SavedFilterForm(initial={"query": filter_query(request)}),
-    })
+    return render(
+        request,
+        "subjects/subject_list.html",
+        {
+            "filters": filterset.form,
+            "page": paginate(request, subjects.prefetch_related("tags")),
+            "query": filter_query(request),
+            "can_edit": can_edit_registry(user, user.department_id),
+            "saved_filters": SavedFilter.objects.filter(department_id=user.department_id),
+            "filter_form": SavedFilterForm(initial={"query": filter_query(request)}),
+        },
+    )
 
 
 def _history(subject: Subject) -> Any:
@@ -84,13 +94,19 @@ def subject_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     user: Any = request.user
-    return render(request, "subjects/subject_detail.html", {
-        "subject": subject, "history": _history(subject),
-        "requests": subject.removal_requests.select_related("created_by", "decided_by"),
-        "can_edit": can_edit_registry(user, subject.department_id) and not subject.is_archived,
-        "can_decide": can_approve_removal(user, subject.department_id),
-        "removal_form": RemovalRequestForm(), "decision_form": DecisionForm(),
-    })
+    return render(
+        request,
+        "subjects/subject_detail.html",
+        {
+            "subject": subject,
+            "history": _history(subject),
+            "requests": subject.removal_requests.select_related("created_by", "decided_by"),
+            "can_edit": can_edit_registry(user, subject.department_id) and not subject.is_archived,
+            "can_decide": can_approve_removal(user, subject.department_id),
+            "removal_form": RemovalRequestForm(),
+            "decision_form": DecisionForm(),
+        },
+    )
 
 
 def _own_department(request: HttpRequest) -> Any:
@@ -103,12 +119,18 @@ def _own_department(request: HttpRequest) -> Any:
 @role_required(*EDITORS)
 def subject_create(request: HttpRequest) -> HttpResponse:
     department = _own_department(request)
-    form = SubjectForm(request.POST or None, department=department,
-                       initial={"region": department.region.code, "operating_status": "active"})
+    form = SubjectForm(
+        request.POST or None,
+        department=department,
+        initial={"region": department.region.code, "operating_status": "active"},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             subject = services.save_subject(
-                request.user, department, form.values(), form.cleaned_data["reason"]  # type: ignore[arg-type]
+                acting_user(request),
+                department,
+                form.values(),
+                form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             form.add_error(None, _message_of(exc))
@@ -124,12 +146,16 @@ def subject_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     if not can_edit_registry(user, subject.department_id):
         raise PermissionDenied("只有本部门的名录库管理员可以修改该对象。")
-    form = SubjectForm(request.POST or None, department=subject.department,
-                       initial=subject_initial(subject))
+    form = SubjectForm(
+        request.POST or None, department=subject.department, initial=subject_initial(subject)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_subject(
-                user, subject.department, form.values(), form.cleaned_data["reason"],
+                user,
+                subject.department,
+                form.values(),
+                form.cleaned_data["reason"],
                 subject=subject,
             )
         except ValidationError as exc:
@@ -137,8 +163,11 @@ def subject_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存，变更已留痕。")
             return redirect("subjects:detail", subject.pk)
-    return render(request, "subjects/subject_form.html", {
-        "form": form, "title": f"修改检查对象：{subject.name}"})
+    return render(
+        request,
+        "subjects/subject_form.html",
+        {"form": form, "title": f"修改检查对象：{subject.name}"},
+    )
 
 
 @require_POST
@@ -194,11 +223,17 @@ def removal_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", RemovalStatus.PENDING)
     if status in RemovalStatus.values:
         requests = requests.filter(status=status)
-    return render(request, "subjects/removal_list.html", {
-        "page": paginate(request, requests), "status": status, "statuses": RemovalStatus.choices,
-        "can_decide": can_approve_removal(user, user.department_id),
-        "decision_form": DecisionForm(),
-    })
+    return render(
+        request,
+        "subjects/removal_list.html",
+        {
+            "page": paginate(request, requests),
+            "status": status,
+            "statuses": RemovalStatus.choices,
+            "can_decide": can_approve_removal(user, user.department_id),
+            "decision_form": DecisionForm(),
+        },
+    )
 
 
 @role_required(*READERS)
@@ -212,8 +247,11 @@ def tag_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 services.save_tag(
-                    user, user.department, form.cleaned_data["name"],
-                    form.cleaned_data["description"], form.cleaned_data["shared_with"],
+                    user,
+                    user.department,
+                    form.cleaned_data["name"],
+                    form.cleaned_data["description"],
+                    form.cleaned_data["shared_with"],
                 )
             except ValidationError as exc:
                 form.add_error(None, _message_of(exc))
@@ -225,10 +263,13 @@ def tag_list(request: HttpRequest) -> HttpResponse:
     departments = Department.objects.for_user(user)
     tags = (
         Tag.objects.filter(Q(department__in=departments) | Q(shared_with__in=departments))
-        .distinct().select_related("department").prefetch_related("shared_with")
+        .distinct()
+        .select_related("department")
+        .prefetch_related("shared_with")
     )
-    return render(request, "subjects/tag_list.html", {"tags": tags, "form": form,
-                                                       "can_edit": can_edit})
+    return render(
+        request, "subjects/tag_list.html", {"tags": tags, "form": form, "can_edit": can_edit}
+    )
 
 
 @require_POST
@@ -241,7 +282,9 @@ def filter_save(request: HttpRequest) -> HttpResponse:
         return redirect("subjects:list")
     try:
         services.save_filter(
-            request.user, department, form.cleaned_data["name"],  # type: ignore[arg-type]
+            acting_user(request),
+            department,
+            form.cleaned_data["name"],
             form.cleaned_data["query"],
         )
     except ValidationError as exc:

@@ -106,7 +106,7 @@ def _flag(value: Any, what: str) -> bool:
 def _int(value: Any, what: str, low: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         raise InputError(f"{what}必须是不小于 {low} 的整数")
-    return value
+    return int(value)
 
 
 def _conditions(value: Any, what: str) -> tuple[tuple[str, frozenset[str]], ...]:

@@ -333,18 +333,7 @@ def execute_draw(by: User, draw: SubjectDraw) -> SubjectDraw:
         draw = SubjectDraw.objects.select_for_update().select_related("task").get(pk=draw.pk)
         if draw.status != DrawStatus.COMMITTED:
             raise ValidationError(f"抽取当前为“{draw.get_status_display()}”，不能执行抽取")
-        sources = _sources(draw)
-        pool = suiji.PoolFile(draw.pool_file)
-        params = suiji.parse_params(draw.params or {})
-        commitment = _commit(pool, draw.params or {})
-        if commitment.digest != draw.commitment_digest:
-            raise ValidationError("候选名单或参数与承诺不符，拒绝抽取")
-        try:
-            record = suiji.draw(
-                pool, params, sources=sources, commitment=commitment, inline_pool=False
-            )
-        except suiji.SuijiError as exc:
-            raise ValidationError(str(exc)) from exc
+        record = _run_engine(draw, _sources(draw))
         draw.record, draw.seed = record, str(record["seed"])
         draw.drawn_at, draw.drawn_by, draw.status = timezone.now(), by, DrawStatus.LOCKED
         draw.save()
@@ -357,6 +346,19 @@ def execute_draw(by: User, draw: SubjectDraw) -> SubjectDraw:
             after={"commitment": draw.commitment_digest, "seed": draw.seed, "selected": selected},
         )
     return draw
+
+
+def _run_engine(draw: SubjectDraw, sources: suiji.Sources) -> dict[str, Any]:
+    """Re-read the committed pool, check it against the commitment, then draw."""
+    try:
+        pool = suiji.PoolFile(draw.pool_file)
+        params = suiji.parse_params(draw.params or {})
+        commitment = suiji.commit(pool, params)
+        if commitment.digest != draw.commitment_digest:
+            raise ValidationError("候选名单或参数与承诺不符，拒绝抽取")
+        return suiji.draw(pool, params, sources=sources, commitment=commitment, inline_pool=False)
+    except suiji.SuijiError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def _sources(draw: SubjectDraw) -> suiji.Sources:

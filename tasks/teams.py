@@ -272,14 +272,9 @@ def _store_members(team_draw: TeamDraw, record: dict[str, Any], subjects: dict[s
 
 
 def _may_recuse(by: User, member: TeamMember) -> bool:
-    """The inspector (an account of the same department and name) or the unit's managers."""
+    """The inspector (through the registry entry's linked account) or the unit's managers."""
     inspector = member.inspector
-    own = (
-        inspector is not None
-        and by.has_role(Role.INSPECTOR)
-        and inspector.department_id == by.department_id
-        and inspector.name == by.full_name
-    )
+    own = inspector is not None and by.has_role(Role.INSPECTOR) and inspector.account_id == by.pk
     manager = (
         by.has_role(Role.BUSINESS_STAFF, Role.UNIT_HEAD)
         and by.department_id == member.team_draw.department_id

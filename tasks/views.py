@@ -395,6 +395,9 @@ def document(request: HttpRequest, pk: int, subject_pk: int, kind: str) -> HttpR
     from tasks import documents
 
     draw = _draw(request, pk)
+    if not draw.is_locked:
+        messages.error(request, "名单锁定后才能生成文书。")
+        return redirect("tasks:detail", pk=draw.task_id)
     pick = get_object_or_404(
         draw.selections.select_related("subject", "draw"),
         subject_id=subject_pk,

@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 
 ALL_ROLES = tuple(Role.values)
 MAX_SPAN_DAYS = 3660
-_DATE_ERRORS: dict[str, str | StrPromise] = {"required": "请提供日期（YYYY-MM-DD）。", "invalid": "日期格式应为 YYYY-MM-DD。"}
+_DATE_ERRORS: dict[str, str | StrPromise] = {
+    "required": "请提供日期（YYYY-MM-DD）。",
+    "invalid": "日期格式应为 YYYY-MM-DD。",
+}
 
 
 class DaySerializer(serializers.Serializer[services.CalendarEntry]):
@@ -43,15 +46,17 @@ class YearSerializer(serializers.Serializer[Any]):
 class DeadlineQuerySerializer(serializers.Serializer[Any]):
     start = serializers.DateField(help_text="生效日期（第 0 天）", error_messages=_DATE_ERRORS)
     days = serializers.IntegerField(
-        min_value=0, max_value=services.MAX_WORKING_DAYS, help_text="工作日天数",
+        min_value=0,
+        max_value=services.MAX_WORKING_DAYS,
+        help_text="工作日天数",
         error_messages={
-            "required": "请提供工作日天数 days。", "invalid": "days 应为整数。",
+            "required": "请提供工作日天数 days。",
+            "invalid": "days 应为整数。",
             "min_value": "days 不能为负数。",
             "max_value": f"days 不能超过 {services.MAX_WORKING_DAYS}。",
             "max_string_length": "days 数值过大。",
         },
     )
-
 
     def validate_start(self, value: date) -> date:
         return _in_range(value)
@@ -70,7 +75,6 @@ class DeadlineSerializer(serializers.Serializer[services.Deadline]):
 class BetweenQuerySerializer(serializers.Serializer[Any]):
     start = serializers.DateField(help_text="起始日期（不计入）", error_messages=_DATE_ERRORS)
     end = serializers.DateField(help_text="截止日期（计入）", error_messages=_DATE_ERRORS)
-
 
     def validate_start(self, value: date) -> date:
         return _in_range(value)
@@ -113,7 +117,9 @@ class WorkdayYearView(APIView):
             return _bad_request({"year": [f"年度应在 {MIN_YEAR} 至 {MAX_YEAR} 之间。"]})
         cal = services.year_calendar(year)
         data = {
-            "year": year, "status": cal.status, "source": cal.source,
+            "year": year,
+            "status": cal.status,
+            "source": cal.source,
             "days": services.year_entries(year),
         }
         return Response(YearSerializer(data).data)
@@ -126,7 +132,8 @@ class DeadlineView(APIView):
     allowed_roles = ALL_ROLES
 
     @extend_schema(
-        parameters=[DeadlineQuerySerializer], responses=DeadlineSerializer,
+        parameters=[DeadlineQuerySerializer],
+        responses=DeadlineSerializer,
         operation_id="workdays_deadline",
     )
     def get(self, request: Request) -> Response:
@@ -145,7 +152,8 @@ class BetweenView(APIView):
     allowed_roles = ALL_ROLES
 
     @extend_schema(
-        parameters=[BetweenQuerySerializer], responses=BetweenSerializer,
+        parameters=[BetweenQuerySerializer],
+        responses=BetweenSerializer,
         operation_id="workdays_between",
     )
     def get(self, request: Request) -> Response:
@@ -154,9 +162,9 @@ class BetweenView(APIView):
             return _bad_request(query.errors)
         start, end = query.validated_data["start"], query.validated_data["end"]
         data = {
-            "start": start, "end": end,
+            "start": start,
+            "end": end,
             "working_days": services.working_days_between(start, end),
             "provisional": services.range_is_provisional(start, end),
         }
         return Response(BetweenSerializer(data).data)
-

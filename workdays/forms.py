@@ -14,18 +14,23 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class DeadlineForm(forms.Form):
     start = forms.DateField(
-        label="生效日期（第 0 天）", widget=DATE_INPUT,
+        label="生效日期（第 0 天）",
+        widget=DATE_INPUT,
         error_messages={"required": "请填写生效日期。", "invalid": "日期格式应为 YYYY-MM-DD。"},
     )
     days = forms.IntegerField(
-        label="工作日天数", min_value=0, max_value=MAX_WORKING_DAYS, initial=20,
+        label="工作日天数",
+        min_value=0,
+        max_value=MAX_WORKING_DAYS,
+        initial=20,
         help_text="如：结果公示 20 个工作日、更正 5 个工作日。",
         error_messages={
-            "required": "请填写工作日天数。", "invalid": "请填写整数。",
-            "min_value": "天数不能为负数。", "max_value": f"天数不能超过 {MAX_WORKING_DAYS}。",
+            "required": "请填写工作日天数。",
+            "invalid": "请填写整数。",
+            "min_value": "天数不能为负数。",
+            "max_value": f"天数不能超过 {MAX_WORKING_DAYS}。",
         },
     )
-
 
     def clean_start(self) -> date:
         start: date = self.cleaned_data["start"]
@@ -36,14 +41,19 @@ class DeadlineForm(forms.Form):
 
 class NoticeImportForm(forms.Form):
     year = forms.IntegerField(
-        label="年度", min_value=MIN_YEAR, max_value=MAX_YEAR,
+        label="年度",
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
         error_messages={
-            "required": "请填写年度。", "invalid": "请填写 4 位年份。",
-            "min_value": f"年度不能早于 {MIN_YEAR}。", "max_value": f"年度不能晚于 {MAX_YEAR}。",
+            "required": "请填写年度。",
+            "invalid": "请填写 4 位年份。",
+            "min_value": f"年度不能早于 {MIN_YEAR}。",
+            "max_value": f"年度不能晚于 {MAX_YEAR}。",
         },
     )
     text = forms.CharField(
-        label="通知全文", max_length=20000,
+        label="通知全文",
+        max_length=20000,
         widget=forms.Textarea(attrs={"rows": 14, "class": "notice-text"}),
         help_text="粘贴国务院办公厅《关于XXXX年部分节假日安排的通知》全文，先预览，确认后保存。",
         error_messages={"required": "请粘贴通知全文。"},
@@ -57,16 +67,19 @@ class NoticeImportForm(forms.Form):
 
 class DayForm(forms.Form):
     date = forms.DateField(
-        label="日期", widget=DATE_INPUT,
+        label="日期",
+        widget=DATE_INPUT,
         error_messages={"required": "请填写日期。", "invalid": "日期格式应为 YYYY-MM-DD。"},
     )
     kind = forms.ChoiceField(label="类型", choices=DayKind.choices)
     name = forms.CharField(label="名称", max_length=50, help_text="如：国庆节、春节")
-    note = forms.CharField(label="来源说明", max_length=255, required=False,
-                           help_text="如：国办发明电〔2026〕9号")
+    note = forms.CharField(
+        label="来源说明", max_length=255, required=False, help_text="如：国办发明电〔2026〕9号"
+    )
     reason = forms.CharField(label="原因", max_length=500, required=False)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因", max_length=500,
-                             error_messages={"required": "请填写原因。"})
+    reason = forms.CharField(
+        label="原因", max_length=500, error_messages={"required": "请填写原因。"}
+    )

@@ -97,13 +97,15 @@ def parse_notice(text: str, year: int) -> ParsedNotice:
     _read_header(text, result)
     matches = list(_ITEM.finditer(text))
     if not matches:
-        result.errors.append("未找到节假日条目。条目应形如「一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。」")
+        result.errors.append(
+            "未找到节假日条目。条目应形如「一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。」"
+        )
         return result
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         item = NoticeItem(number=match.group(1), name=match.group(2).strip())
         result.items.append(item)
-        _parse_item(text[match.end():end], item, result)
+        _parse_item(text[match.end() : end], item, result)
     _check_duplicates(result)
     result.days.sort(key=lambda d: d.day)
     return result
@@ -118,7 +120,9 @@ def _read_header(text: str, result: ParsedNotice) -> None:
         result.reference = reference.group(0)
     stated = _TITLE_YEAR.search(result.title)
     if stated and int(stated.group(1)) != result.year:
-        result.errors.append(f"通知标题中的年度（{stated.group(1)}）与所选年度（{result.year}）不一致。")
+        result.errors.append(
+            f"通知标题中的年度（{stated.group(1)}）与所选年度（{result.year}）不一致。"
+        )
 
 
 def _parse_item(body: str, item: NoticeItem, result: ParsedNotice) -> None:
@@ -198,7 +202,7 @@ def _ranges(
     ranges: list[tuple[date, date]] = []
     joined = False
     for i, token in enumerate(tokens):
-        if i and text[tokens[i - 1].end:token.start].strip() in _RANGE_JOINERS and not joined:
+        if i and text[tokens[i - 1].end : token.start].strip() in _RANGE_JOINERS and not joined:
             start = ranges[-1][0]
             stop = token.day
             if stop < start and not token.explicit_year:

@@ -281,7 +281,11 @@ def _archive(by: User | None, day: CalendarDay, reason: str) -> None:
     day.modified_by = by
     day.save()
     record_event(
-        action="workdays.day_archived", actor=by, obj=day, before=before, after=snapshot(day),
+        action="workdays.day_archived",
+        actor=by,
+        obj=day,
+        before=before,
+        after=snapshot(day),
         reason=reason,
     )
 
@@ -306,8 +310,13 @@ def import_notice(
         note = parsed.reference or parsed.title or f"{year} 年国务院办公厅通知"
         for item in parsed.days:
             created = CalendarDay.objects.create(
-                calendar_year=row, date=item.day, kind=item.kind, name=item.name[:50],
-                note=note[:255], created_by=by, modified_by=by,
+                calendar_year=row,
+                date=item.day,
+                kind=item.kind,
+                name=item.name[:50],
+                note=note[:255],
+                created_by=by,
+                modified_by=by,
             )
             record_event(
                 action="workdays.day_created", actor=by, obj=created, after=snapshot(created)
@@ -320,9 +329,15 @@ def import_notice(
         row.modified_by = by
         row.save()
         record_event(
-            action="workdays.notice_imported", actor=by, obj=row, before=before,
-            after={**snapshot(row), "holidays": len(parsed.holidays),
-                   "makeup_workdays": len(parsed.makeup_workdays)},
+            action="workdays.notice_imported",
+            actor=by,
+            obj=row,
+            before=before,
+            after={
+                **snapshot(row),
+                "holidays": len(parsed.holidays),
+                "makeup_workdays": len(parsed.makeup_workdays),
+            },
             reason=reason,
         )
         _after_commit()
@@ -346,11 +361,19 @@ def add_day(
         if CalendarDay.objects.filter(is_archived=False, date=day).exists():
             raise ValidationError({"date": "该日期已有有效的节假日或调休记录，请先归档原记录。"})
         created = CalendarDay.objects.create(
-            calendar_year=row, date=day, kind=kind, name=name.strip()[:50], note=note[:255],
-            created_by=by, modified_by=by,
+            calendar_year=row,
+            date=day,
+            kind=kind,
+            name=name.strip()[:50],
+            note=note[:255],
+            created_by=by,
+            modified_by=by,
         )
         record_event(
-            action="workdays.day_created", actor=by, obj=created, after=snapshot(created),
+            action="workdays.day_created",
+            actor=by,
+            obj=created,
+            after=snapshot(created),
             reason=reason,
         )
         _after_commit()
@@ -386,7 +409,11 @@ def set_year_official(by: User | None, year: int, official: bool, reason: str = 
         row.save()
         record_event(
             action="workdays.year_official" if official else "workdays.year_unofficial",
-            actor=by, obj=row, before=before, after=snapshot(row), reason=reason.strip(),
+            actor=by,
+            obj=row,
+            before=before,
+            after=snapshot(row),
+            reason=reason.strip(),
         )
         _after_commit()
     return row

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
-from accounts.permissions import login_only, role_required
+from accounts.permissions import acting_user, login_only, role_required
 from workdays import services
 from workdays.choices import DayKind, Source
 from workdays.forms import DayForm, DeadlineForm, NoticeImportForm, ReasonForm
@@ -101,7 +101,10 @@ def import_notice(request: HttpRequest) -> HttpResponse:
         if "confirm" in request.POST:
             try:
                 row, parsed = services.import_notice(
-                    request.user, year, text, form.cleaned_data["reason"]  # type: ignore[arg-type]
+                    acting_user(request),
+                    year,
+                    text,
+                    form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
                 messages.error(request, f"未保存：{_error_text(exc)}")
@@ -115,7 +118,8 @@ def import_notice(request: HttpRequest) -> HttpResponse:
         parsed = parse_notice(text, year)
         current = {e.day: e for e in services.year_entries(year)}
         return render(
-            request, "workdays/import.html",
+            request,
+            "workdays/import.html",
             {"form": form, "parsed": parsed, "changes": _changes(parsed, current), "year": year},
         )
     return render(request, "workdays/import.html", {"form": form, "parsed": parsed})
@@ -138,8 +142,13 @@ def day_add(request: HttpRequest, year: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.add_day(
-                request.user, year=year, day=data["date"], kind=data["kind"],  # type: ignore[arg-type]
-                name=data["name"], note=data["note"], reason=data["reason"],
+                acting_user(request),
+                year=year,
+                day=data["date"],
+                kind=data["kind"],
+                name=data["name"],
+                note=data["note"],
+                reason=data["reason"],
             )
         except ValidationError as exc:
             form.add_error(None, _error_text(exc))
@@ -176,7 +185,10 @@ def year_official(request: HttpRequest, year: int) -> HttpResponse:
         return redirect("workdays:year", year=year)
     try:
         services.set_year_official(
-            request.user, year, wanted == "1", request.POST.get("reason", "")  # type: ignore[arg-type]
+            acting_user(request),
+            year,
+            wanted == "1",
+            request.POST.get("reason", ""),
         )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))

@@ -33,8 +33,9 @@ def test_uploads_are_private_and_expire(tmp_path: Path, settings: pytest.Fixture
     assert imports.stored_upload(token) is None
 
 
-def test_only_csv_and_xlsx_uploads_are_accepted(tmp_path: Path,
-                                                settings: pytest.FixtureRequest) -> None:
+def test_only_csv_and_xlsx_uploads_are_accepted(
+    tmp_path: Path, settings: pytest.FixtureRequest
+) -> None:
     settings.PRIVATE_FILES_ROOT = tmp_path  # type: ignore[attr-defined]
     with pytest.raises(imports.ImportRejected, match="只能导入"):
         imports.store_upload("x.exe", iter([b"MZ"]))

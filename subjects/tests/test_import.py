@@ -83,7 +83,8 @@ def test_partial_columns_update_only_those_columns(demo_org: None, tmp_path: Pat
     rows = testing.subject_rows(2)
     _import(testing.write_csv(tmp_path / "a.csv", testing.SUBJECT_HEADERS, rows))
     path = testing.write_csv(
-        tmp_path / "b.csv", ["对象编码", "对象类型", "名称", "统一社会信用代码", "投诉举报次数"],
+        tmp_path / "b.csv",
+        ["对象编码", "对象类型", "名称", "统一社会信用代码", "投诉举报次数"],
         [[rows[0][3], "企业", rows[0][2], rows[0][3], "7"]],
     )
     result = _import(path)
@@ -126,7 +127,20 @@ def test_xlsx_and_gbk_csv_are_read(demo_org: None, tmp_path: Path) -> None:
 
 
 def test_subjects_without_uscc_get_a_stable_code(demo_org: None, tmp_path: Path) -> None:
-    rows = [["", "项目", "明溪县城关镇某安置房项目", "", "", "城关镇解放路 1 号", "城关镇", "47", "", ""]]
+    rows = [
+        [
+            "",
+            "项目",
+            "明溪县城关镇某安置房项目",
+            "",
+            "",
+            "城关镇解放路 1 号",
+            "城关镇",
+            "47",
+            "",
+            "",
+        ]
+    ]
     path = testing.write_csv(tmp_path / "p.csv", testing.SUBJECT_HEADERS, rows)
     assert _import(path).created == 1
     assert _import(path).unchanged == 1
@@ -136,14 +150,14 @@ def test_subjects_without_uscc_get_a_stable_code(demo_org: None, tmp_path: Path)
     assert "须填写统一社会信用代码" in result.errors[0].message
 
 
-def test_cli_dry_run_writes_nothing_and_commit_writes(demo_org: None, tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_dry_run_writes_nothing_and_commit_writes(
+    demo_org: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = testing.write_csv(tmp_path / "c.csv", testing.SUBJECT_HEADERS, testing.subject_rows(20))
     call_command("import_subjects", str(path), "--department", "DEMO-MX-ZRZY", "--dry-run")
     assert Subject.objects.count() == 0
     assert "试运行" in capsys.readouterr().out
-    call_command("import_subjects", str(path), "--department", "DEMO-MX-ZRZY", "--user",
-                 "registry")
+    call_command("import_subjects", str(path), "--department", "DEMO-MX-ZRZY", "--user", "registry")
     assert Subject.objects.count() == 20
     event = AuditEvent.objects.get(action="subject.import_committed")
     assert event.channel == "cli"
@@ -156,8 +170,15 @@ def test_cli_reports_errors_and_exits_nonzero(demo_org: None, tmp_path: Path) ->
     path = testing.write_csv(tmp_path / "c.csv", testing.SUBJECT_HEADERS, rows)
     report = tmp_path / "errors.xlsx"
     with pytest.raises(CommandError, match="未导入任何数据"):
-        call_command("import_subjects", str(path), "--department", "DEMO-MX-ZRZY",
-                     "--errors-out", str(report), "--no-progress")
+        call_command(
+            "import_subjects",
+            str(path),
+            "--department",
+            "DEMO-MX-ZRZY",
+            "--errors-out",
+            str(report),
+            "--no-progress",
+        )
     assert report.exists()
     assert Subject.objects.count() == 0
     with pytest.raises(CommandError, match="部门机构代码"):

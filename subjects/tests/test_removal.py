@@ -34,16 +34,19 @@ def test_removal_needs_the_supervising_leaders_approval_and_nothing_is_deleted(
     assert "企业已注销" in subject.archived_reason
     assert Subject.objects.filter(pk=subject.pk).exists()
     assert RemovalRequest.objects.get(pk=request.pk).decided_by == leader
-    actions = set(AuditEvent.objects.filter(object_id=str(subject.pk),
-                                            object_type="subjects.subject")
-                  .values_list("action", flat=True))
+    actions = set(
+        AuditEvent.objects.filter(
+            object_id=str(subject.pk), object_type="subjects.subject"
+        ).values_list("action", flat=True)
+    )
     assert {"subject.removal_requested", "subject.removal_approved", "subject.archived"} <= actions
 
 
 def test_rejection_needs_a_note_and_keeps_the_subject(demo_org: None) -> None:
     subject = testing.sample_subject()
-    request = services.request_removal(User.objects.get(username="registry"), subject,
-                                       "other", "重复")
+    request = services.request_removal(
+        User.objects.get(username="registry"), subject, "other", "重复"
+    )
     leader = User.objects.get(username="leader")
     with pytest.raises(ValidationError):
         services.decide_removal(leader, request, False, "")
@@ -55,13 +58,17 @@ def test_rejection_needs_a_note_and_keeps_the_subject(demo_org: None) -> None:
 def test_removal_pages(client_as: Any) -> None:
     subject = testing.sample_subject()
     registry = client_as("registry_manager")
-    response = registry.post(f"/subjects/{subject.pk}/removal/",
-                             {"reason_kind": "extinct", "reason": "已吊销"})
+    response = registry.post(
+        f"/subjects/{subject.pk}/removal/", {"reason_kind": "extinct", "reason": "已吊销"}
+    )
     assert response.status_code == 302
     request = RemovalRequest.objects.get(subject=subject)
-    assert client_as("supervising_leader").post(
-        f"/subjects/removals/{request.pk}/decide/", {"approve": "1", "note": "同意"}
-    ).status_code == 302
+    assert (
+        client_as("supervising_leader")
+        .post(f"/subjects/removals/{request.pk}/decide/", {"approve": "1", "note": "同意"})
+        .status_code
+        == 302
+    )
     subject.refresh_from_db()
     assert subject.is_archived
     assert registry.get("/subjects/").content.decode().count(subject.name) == 0

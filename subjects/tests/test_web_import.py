@@ -56,7 +56,11 @@ def test_errors_are_shown_and_downloadable_then_fixed(client_as: Any, tmp_path: 
     assert "确认导入" not in page
     report = client.get("/subjects/import/errors/", {"token": response.context["token"]})
     sheet = load_workbook(io.BytesIO(report.content)).worksheets[0]
-    assert [c.value for c in sheet[2]][:3] == [5, "信用风险分类", "信用风险分类应为 A、B、C、D 之一"]
+    assert [c.value for c in sheet[2]][:3] == [
+        5,
+        "信用风险分类",
+        "信用风险分类应为 A、B、C、D 之一",
+    ]
     forced = client.post("/subjects/import/confirm/", {"token": response.context["token"]})
     assert forced.status_code == 200
     assert "未导入任何数据" in forced.content.decode()

@@ -16,7 +16,11 @@ def _day_kwargs() -> dict[str, object]:
     day = CalendarDay.objects.filter(is_archived=False, date=SAMPLE_DAY).first()
     if day is None:
         day = services.add_day(
-            None, year=SAMPLE_DAY.year, day=SAMPLE_DAY, kind=DayKind.HOLIDAY, name="矩阵测试",
+            None,
+            year=SAMPLE_DAY.year,
+            day=SAMPLE_DAY,
+            kind=DayKind.HOLIDAY,
+            name="矩阵测试",
             reason="权限矩阵测试数据",
         )
     return {"pk": day.pk}

@@ -28,8 +28,11 @@ def test_every_role_reads_the_api(client_as: ClientAs, role: str) -> None:
     deadline = client.get(reverse("workdays-deadline"), {"start": "2026-09-28", "days": "10"})
     assert deadline.status_code == 200
     assert deadline.json() == {
-        "start": "2026-09-28", "days": 10, "deadline": "2026-10-16",
-        "provisional": False, "provisional_years": [],
+        "start": "2026-09-28",
+        "days": 10,
+        "deadline": "2026-10-16",
+        "provisional": False,
+        "provisional_years": [],
     }
 
 
@@ -42,9 +45,11 @@ def test_anonymous_cannot_use_the_api(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_deadline_beyond_official_years_is_provisional(client_as: ClientAs) -> None:
-    data = client_as(Role.INSPECTOR).get(
-        reverse("workdays-deadline"), {"start": "2028-09-29", "days": "10"}
-    ).json()
+    data = (
+        client_as(Role.INSPECTOR)
+        .get(reverse("workdays-deadline"), {"start": "2028-09-29", "days": "10"})
+        .json()
+    )
     assert data["provisional"] is True
     assert data["provisional_years"] == [2028]
     year = client_as(Role.INSPECTOR).get(reverse("workdays-year", kwargs={"year": 2028})).json()
@@ -80,9 +85,11 @@ def test_year_out_of_range_is_a_400(client_as: ClientAs) -> None:
 
 @pytest.mark.django_db
 def test_working_days_between(client_as: ClientAs) -> None:
-    data = client_as(Role.UNIT_HEAD).get(
-        reverse("workdays-between"), {"start": "2025-09-26", "end": "2025-10-09"}
-    ).json()
+    data = (
+        client_as(Role.UNIT_HEAD)
+        .get(reverse("workdays-between"), {"start": "2025-09-26", "end": "2025-10-09"})
+        .json()
+    )
     assert data["working_days"] == 4
     assert data["provisional"] is False
 
@@ -110,7 +117,5 @@ def test_schema_documents_the_endpoints(client_as: ClientAs) -> None:
         ("workdays-between", {"start": "2026-01-01"}),
     ],
 )
-def test_extreme_dates_are_refused(
-    client_as: ClientAs, name: str, params: dict[str, str]
-) -> None:
+def test_extreme_dates_are_refused(client_as: ClientAs, name: str, params: dict[str, str]) -> None:
     assert client_as(Role.INSPECTOR).get(reverse(name), params).status_code == 400

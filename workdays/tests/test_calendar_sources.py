@@ -23,7 +23,7 @@ def test_package_bounds_are_read_from_the_package() -> None:
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
-        (date(2025, 9, 28), True),   # Sunday, make-up workday before 国庆节
+        (date(2025, 9, 28), True),  # Sunday, make-up workday before 国庆节
         (date(2025, 9, 30), True),
         (date(2025, 10, 1), False),
         (date(2025, 10, 6), False),  # 中秋节 inside the 国庆 break
@@ -31,11 +31,11 @@ def test_package_bounds_are_read_from_the_package() -> None:
         (date(2025, 10, 9), True),
         (date(2025, 10, 11), True),  # Saturday, make-up workday after 国庆节
         (date(2025, 10, 12), False),
-        (date(2026, 2, 14), True),   # Saturday, make-up workday before 春节
+        (date(2026, 2, 14), True),  # Saturday, make-up workday before 春节
         (date(2026, 2, 15), False),
         (date(2026, 2, 23), False),  # Monday, last day of 春节
         (date(2026, 2, 24), True),
-        (date(2026, 2, 28), True),   # Saturday, make-up workday after 春节
+        (date(2026, 2, 28), True),  # Saturday, make-up workday after 春节
         (date(2026, 3, 1), False),
     ],
 )

@@ -37,7 +37,9 @@ def test_import_marks_the_year_official_and_audits_every_row(notice_2027: str) -
 @pytest.mark.django_db
 def test_reimport_archives_the_old_rows_instead_of_deleting(notice_2027: str) -> None:
     services.import_notice(None, 2027, notice_2027)
-    services.import_notice(None, 2027, notice_2027.replace("六、中秋节：9月15日（周三）放假，共1天。\n", ""))
+    services.import_notice(
+        None, 2027, notice_2027.replace("六、中秋节：9月15日（周三）放假，共1天。\n", "")
+    )
     assert CalendarDay.objects.filter(is_archived=True).count() == 34
     assert CalendarDay.objects.filter(is_archived=False).count() == 33
     assert AuditEvent.objects.filter(action="workdays.day_archived").count() == 34
@@ -55,11 +57,18 @@ def test_import_with_errors_saves_nothing(notice_2027: str) -> None:
 @pytest.mark.django_db
 def test_add_and_archive_a_day_are_audited() -> None:
     day = services.add_day(
-        None, year=2027, day=date(2027, 9, 3), kind=DayKind.HOLIDAY, name="纪念日", reason="特别安排"
+        None,
+        year=2027,
+        day=date(2027, 9, 3),
+        kind=DayKind.HOLIDAY,
+        name="纪念日",
+        reason="特别安排",
     )
     services.archive_day(None, day, "录入错误")
     actions = list(
-        AuditEvent.objects.filter(action__startswith="workdays.").order_by("seq").values_list("action", flat=True)
+        AuditEvent.objects.filter(action__startswith="workdays.")
+        .order_by("seq")
+        .values_list("action", flat=True)
     )
     assert actions == ["workdays.year_created", "workdays.day_created", "workdays.day_archived"]
     day.refresh_from_db()
@@ -69,7 +78,9 @@ def test_add_and_archive_a_day_are_audited() -> None:
 
 @pytest.mark.django_db
 def test_archive_needs_a_reason() -> None:
-    day = services.add_day(None, year=2027, day=date(2027, 9, 3), kind=DayKind.HOLIDAY, name="纪念日")
+    day = services.add_day(
+        None, year=2027, day=date(2027, 9, 3), kind=DayKind.HOLIDAY, name="纪念日"
+    )
     with pytest.raises(ValidationError):
         services.archive_day(None, day, " ")
 
@@ -77,7 +88,9 @@ def test_archive_needs_a_reason() -> None:
 @pytest.mark.django_db
 def test_makeup_workday_must_be_a_weekend_day() -> None:
     with pytest.raises(ValidationError):
-        services.add_day(None, year=2027, day=date(2027, 9, 3), kind=DayKind.MAKEUP_WORKDAY, name="x")
+        services.add_day(
+            None, year=2027, day=date(2027, 9, 3), kind=DayKind.MAKEUP_WORKDAY, name="x"
+        )
 
 
 @pytest.mark.django_db
@@ -94,7 +107,9 @@ def test_year_official_mark_is_audited_and_revocable_with_reason(notice_2027: st
         services.set_year_official(None, 2027, False, "")
     services.set_year_official(None, 2027, False, "通知被更正")
     assert services.year_status(2027) == YearStatus.PROVISIONAL
-    assert AuditEvent.objects.filter(action="workdays.year_unofficial", reason="通知被更正").exists()
+    assert AuditEvent.objects.filter(
+        action="workdays.year_unofficial", reason="通知被更正"
+    ).exists()
     services.set_year_official(None, 2027, True)
     assert services.year_status(2027) == YearStatus.OFFICIAL
 
@@ -108,8 +123,14 @@ def test_empty_year_cannot_be_marked_official() -> None:
 @pytest.mark.django_db
 def test_command_dry_run_previews_without_saving() -> None:
     out = StringIO()
-    call_command("import_holiday_notice", "--year", "2027", str(FIXTURES / "notice_2027.txt"),
-                 "--dry-run", stdout=out)
+    call_command(
+        "import_holiday_notice",
+        "--year",
+        "2027",
+        str(FIXTURES / "notice_2027.txt"),
+        "--dry-run",
+        stdout=out,
+    )
     assert "2027-10-09 周六 调休上班日 国庆节" in out.getvalue()
     assert "未保存" in out.getvalue()
     assert not CalendarDay.objects.exists()
@@ -117,8 +138,13 @@ def test_command_dry_run_previews_without_saving() -> None:
 
 @pytest.mark.django_db
 def test_command_imports_and_audits_as_cli() -> None:
-    call_command("import_holiday_notice", "--year", "2027", str(FIXTURES / "notice_2027.txt"),
-                 stdout=StringIO())
+    call_command(
+        "import_holiday_notice",
+        "--year",
+        "2027",
+        str(FIXTURES / "notice_2027.txt"),
+        stdout=StringIO(),
+    )
     assert services.year_status(2027) == YearStatus.OFFICIAL
     assert AuditEvent.objects.get(action="workdays.notice_imported").channel == "cli"
 
@@ -128,6 +154,12 @@ def test_command_refuses_a_bad_notice(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("一、元旦：1月1日（周四）放假，共1天。", encoding="utf-8")
     with pytest.raises(CommandError):
-        call_command("import_holiday_notice", "--year", "2027", str(bad), stdout=StringIO(),
-                     stderr=StringIO())
+        call_command(
+            "import_holiday_notice",
+            "--year",
+            "2027",
+            str(bad),
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
     assert not CalendarDay.objects.exists()

@@ -15,7 +15,12 @@ from workdays.tests.matrix import SAMPLES
 
 PAGES = [f"workdays:{p.name}" for p in urls.urlpatterns]
 ENDPOINTS = [str(p.name) for p in api_urls.urlpatterns]
-ADMIN_ONLY = {"workdays:import", "workdays:day_add", "workdays:year_official", "workdays:day_archive"}
+ADMIN_ONLY = {
+    "workdays:import",
+    "workdays:day_add",
+    "workdays:year_official",
+    "workdays:day_archive",
+}
 POST_ONLY = {"workdays:year_official", "workdays:day_archive"}
 
 

@@ -13,12 +13,16 @@ from workdays.notice import parse_notice
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
-def test_real_notice_gives_exactly_the_packages_days(year: int, request: pytest.FixtureRequest) -> None:
+def test_real_notice_gives_exactly_the_packages_days(
+    year: int, request: pytest.FixtureRequest
+) -> None:
     parsed = parse_notice(request.getfixturevalue(f"notice_{year}"), year)
     assert parsed.ok, parsed.errors
     assert parsed.warnings == []
     assert {d.day for d in parsed.holidays} == {d for d in package_holidays if d.year == year}
-    assert {d.day for d in parsed.makeup_workdays} == {d for d in package_workdays if d.year == year}
+    assert {d.day for d in parsed.makeup_workdays} == {
+        d for d in package_workdays if d.year == year
+    }
 
 
 def test_notice_header_is_read(notice_2026: str) -> None:
@@ -26,7 +30,13 @@ def test_notice_header_is_read(notice_2026: str) -> None:
     assert parsed.title == "国务院办公厅关于2026年部分节假日安排的通知"
     assert parsed.reference == "国办发明电〔2025〕7号"
     assert [item.name for item in parsed.items] == [
-        "元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节",
+        "元旦",
+        "春节",
+        "清明节",
+        "劳动节",
+        "端午节",
+        "中秋节",
+        "国庆节",
     ]
 
 
@@ -35,8 +45,12 @@ def test_fictional_2027_notice_parses(notice_2027: str) -> None:
     assert parsed.ok, parsed.errors
     assert len(parsed.holidays) == 28
     assert [d.day for d in parsed.makeup_workdays] == [
-        date(2027, 1, 31), date(2027, 2, 20), date(2027, 4, 25),
-        date(2027, 5, 8), date(2027, 9, 26), date(2027, 10, 9),
+        date(2027, 1, 31),
+        date(2027, 2, 20),
+        date(2027, 4, 25),
+        date(2027, 5, 8),
+        date(2027, 9, 26),
+        date(2027, 10, 9),
     ]
     spring = [d.day for d in parsed.holidays if d.name == "春节"]
     assert spring[0] == date(2027, 2, 5)
@@ -50,7 +64,8 @@ def test_combined_national_day_and_mid_autumn_item() -> None:
     assert [d.day for d in parsed.holidays] == [date(2020, 10, i) for i in range(1, 9)]
     assert {d.name for d in parsed.days} == {"国庆节、中秋节"}
     assert [(d.day, d.kind) for d in parsed.makeup_workdays] == [
-        (date(2020, 9, 27), DayKind.MAKEUP_WORKDAY), (date(2020, 10, 10), DayKind.MAKEUP_WORKDAY),
+        (date(2020, 9, 27), DayKind.MAKEUP_WORKDAY),
+        (date(2020, 10, 10), DayKind.MAKEUP_WORKDAY),
     ]
 
 

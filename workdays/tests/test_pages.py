@@ -35,8 +35,14 @@ def test_every_role_reads_the_calendar_and_the_calculator(client_as: ClientAs, r
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "name", ["workdays:calendar", "workdays:deadline", "workdays:import", "workdays:year",
-             "workdays:day_add"],
+    "name",
+    [
+        "workdays:calendar",
+        "workdays:deadline",
+        "workdays:import",
+        "workdays:year",
+        "workdays:day_add",
+    ],
 )
 def test_anonymous_is_sent_to_login(client: Client, name: str) -> None:
     kwargs = SAMPLES[name]() if name in SAMPLES else {}
@@ -47,7 +53,9 @@ def test_anonymous_is_sent_to_login(client: Client, name: str) -> None:
 
 @pytest.mark.django_db
 def test_anonymous_post_is_sent_to_login(client: Client) -> None:
-    response = client.post(reverse("workdays:year_official", kwargs={"year": 2027}), {"official": "1"})
+    response = client.post(
+        reverse("workdays:year_official", kwargs={"year": 2027}), {"official": "1"}
+    )
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
 
@@ -59,14 +67,26 @@ def test_only_the_system_administrator_changes_the_calendar(
 ) -> None:
     client = client_as(role)
     assert client.get(reverse("workdays:import")).status_code == 403
-    assert client.post(reverse("workdays:import"), {"year": 2027, "text": notice_2027,
-                                                     "confirm": "1"}).status_code == 403
+    assert (
+        client.post(
+            reverse("workdays:import"), {"year": 2027, "text": notice_2027, "confirm": "1"}
+        ).status_code
+        == 403
+    )
     assert client.get(reverse("workdays:day_add", kwargs={"year": 2027})).status_code == 403
-    assert client.post(reverse("workdays:year_official", kwargs={"year": 2027}),
-                       {"official": "1"}).status_code == 403
+    assert (
+        client.post(
+            reverse("workdays:year_official", kwargs={"year": 2027}), {"official": "1"}
+        ).status_code
+        == 403
+    )
     day = services.add_day(None, year=2027, day=date(2027, 9, 3), kind=DayKind.HOLIDAY, name="x")
-    assert client.post(reverse("workdays:day_archive", kwargs={"pk": day.pk}),
-                       {"reason": "r"}).status_code == 403
+    assert (
+        client.post(
+            reverse("workdays:day_archive", kwargs={"pk": day.pk}), {"reason": "r"}
+        ).status_code
+        == 403
+    )
     assert not CalendarDay.objects.filter(is_archived=True).exists()
     assert services.year_status(2027) == YearStatus.PROVISIONAL
     page = client.get(reverse("workdays:year", kwargs={"year": 2027})).content.decode()
@@ -76,13 +96,17 @@ def test_only_the_system_administrator_changes_the_calendar(
 @pytest.mark.django_db
 def test_import_page_previews_then_confirms(client_as: ClientAs, notice_2027: str) -> None:
     client = client_as(Role.SYSTEM_ADMIN)
-    preview = client.post(reverse("workdays:import"), {"year": 2027, "text": notice_2027, "preview": "1"})
+    preview = client.post(
+        reverse("workdays:import"), {"year": 2027, "text": notice_2027, "preview": "1"}
+    )
     assert preview.status_code == 200
     body = preview.content.decode()
     assert "2027-10-09" in body
     assert "确认导入 2027 年" in body
     assert not CalendarDay.objects.exists()
-    done = client.post(reverse("workdays:import"), {"year": 2027, "text": notice_2027, "confirm": "1"})
+    done = client.post(
+        reverse("workdays:import"), {"year": 2027, "text": notice_2027, "confirm": "1"}
+    )
     assert done.status_code == 302
     assert services.year_status(2027) == YearStatus.OFFICIAL
     event = AuditEvent.objects.get(action="workdays.notice_imported")
@@ -108,18 +132,26 @@ def test_preview_of_a_bad_notice_shows_errors_and_no_confirm(client_as: ClientAs
 @pytest.mark.django_db
 def test_admin_adds_archives_and_marks_official(client_as: ClientAs) -> None:
     client = client_as(Role.SYSTEM_ADMIN)
-    added = client.post(reverse("workdays:day_add", kwargs={"year": 2028}),
-                        {"date": "2028-10-02", "kind": DayKind.HOLIDAY, "name": "国庆节"})
+    added = client.post(
+        reverse("workdays:day_add", kwargs={"year": 2028}),
+        {"date": "2028-10-02", "kind": DayKind.HOLIDAY, "name": "国庆节"},
+    )
     assert added.status_code == 302
     day = CalendarDay.objects.get()
     assert services.is_workday(date(2028, 10, 2))  # not official yet
-    marked = client.post(reverse("workdays:year_official", kwargs={"year": 2028}), {"official": "1"})
+    marked = client.post(
+        reverse("workdays:year_official", kwargs={"year": 2028}), {"official": "1"}
+    )
     assert marked.status_code == 302
     assert not services.is_workday(date(2028, 10, 2))
-    archived = client.post(reverse("workdays:day_archive", kwargs={"pk": day.pk}), {"reason": "错录"})
+    archived = client.post(
+        reverse("workdays:day_archive", kwargs={"pk": day.pk}), {"reason": "错录"}
+    )
     assert archived.status_code == 302
     assert services.is_workday(date(2028, 10, 2))
-    actions = set(AuditEvent.objects.filter(actor__username="sysadmin").values_list("action", flat=True))
+    actions = set(
+        AuditEvent.objects.filter(actor__username="sysadmin").values_list("action", flat=True)
+    )
     assert {"workdays.day_created", "workdays.year_official", "workdays.day_archived"} <= actions
 
 
@@ -171,7 +203,10 @@ def test_calculator_rejects_bad_input_in_chinese(client_as: ClientAs) -> None:
 
 @pytest.mark.django_db
 def test_out_of_range_year_is_not_found(client_as: ClientAs) -> None:
-    assert client_as(Role.INSPECTOR).get(reverse("workdays:year", kwargs={"year": 3000})).status_code == 404
+    assert (
+        client_as(Role.INSPECTOR).get(reverse("workdays:year", kwargs={"year": 3000})).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
@@ -183,6 +218,8 @@ def test_navigation_shows_the_calendar_to_every_role(client_as: ClientAs, role: 
 
 @pytest.mark.django_db
 def test_calculator_refuses_dates_outside_the_supported_years(client_as: ClientAs) -> None:
-    page = client_as(Role.INSPECTOR).get(reverse("workdays:deadline"), {"start": "9999-12-31", "days": "10"})
+    page = client_as(Role.INSPECTOR).get(
+        reverse("workdays:deadline"), {"start": "9999-12-31", "days": "10"}
+    )
     assert page.status_code == 200
     assert "日期应在 1900 至 2100 年之间" in page.content.decode()

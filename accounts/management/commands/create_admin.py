@@ -13,7 +13,9 @@ from audit.choices import Channel
 
 
 class Command(BaseCommand):
-    help = "创建三员账户（系统、安全或审计管理员）。新部署用它创建第一个系统管理员；操作记入审计日志。"
+    help = (
+        "创建三员账户（系统、安全或审计管理员）。新部署用它创建第一个系统管理员；操作记入审计日志。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
