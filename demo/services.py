@@ -27,9 +27,11 @@ def load_demo_county(with_registries: bool = False) -> Counter[str]:
         _conference(created)
         _users(created)
         if with_registries:
+            from demo.lifecycle import load_lifecycle
             from demo.registries import load_registries
 
             load_registries(created)
+            load_lifecycle(created)
     return created
 
 
