@@ -31,6 +31,12 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _private_files_per_test(settings: Any, tmp_path: Any) -> None:
+    """Pool files, evidence and uploads of one test never meet another's (xdist runs two)."""
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_working_day_cache() -> None:
     """The calendar caches years in memory; a rolled-back test must not leave its days behind."""
     from workdays import services

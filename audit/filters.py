@@ -22,13 +22,13 @@ class AuditEventFilter(django_filters.FilterSet):  # type: ignore[misc]
         label="起始日期",
         field_name="occurred_at",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     until = django_filters.DateFilter(
         label="截止日期",
         field_name="occurred_at",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     class Meta:

@@ -18,7 +18,7 @@ from inspections.models import ChecklistResult, InspectionRecord, ResultCategory
 from inspections.services import RecordValues
 from organisations.models import Department
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 

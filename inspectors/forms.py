@@ -34,10 +34,14 @@ class InspectorForm(forms.Form):
         label="从业年限", min_value=0, max_value=60, required=False
     )
     certificate_valid_from = forms.DateField(
-        label="执法证有效期起", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="执法证有效期起",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     certificate_valid_until = forms.DateField(
-        label="执法证有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="执法证有效期至",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     enforcement_areas = forms.ModelMultipleChoiceField(
         label="执法领域",

@@ -41,10 +41,10 @@ class EntryForm(forms.Form):
     ratio_d = _ratio("D类比例（%）")
     count = forms.IntegerField(label="抽取数量", required=False, min_value=1)
     window_start = forms.DateField(
-        label="抽查开始日期", widget=forms.DateInput(attrs={"type": "date"})
+        label="抽查开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     window_end = forms.DateField(
-        label="抽查截止日期", widget=forms.DateInput(attrs={"type": "date"})
+        label="抽查截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     participants = forms.ModelMultipleChoiceField(
         label="配合部门（部门联合抽查）",

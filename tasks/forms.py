@@ -19,7 +19,7 @@ from tasks.services import TaskValues
 
 
 def _date() -> forms.DateField:
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class TaskForm(forms.Form):
@@ -54,10 +54,10 @@ class TaskForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     window_start = forms.DateField(
-        label="检查开始日期", widget=forms.DateInput(attrs={"type": "date"})
+        label="检查开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     window_end = forms.DateField(
-        label="检查截止日期", widget=forms.DateInput(attrs={"type": "date"})
+        label="检查截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, department: Department, *args: Any, **kwargs: Any) -> None:

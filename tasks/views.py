@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
+from accounts.models import User
 from accounts.permissions import acting_user, role_required
 from core.exports import EXPORT_FORMATS, export_response
 from plans.models import PlanEntry
@@ -143,8 +144,39 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "void_form": VoidForm(),
             "decision_form": VoidDecisionForm(),
             "lottery_form": LotteryForm(),
+            "recusal_form": RecusalForm(),
+            **_team_context(user, task, live),
         },
     )
+
+
+def _team_context(user: User, task: Task, live: SubjectDraw | None) -> dict[str, object]:
+    """The inspector draw section: who may draw teams here, the teams, repeat warnings (D9)."""
+    if live is None or not live.is_locked:
+        return {}
+    team_draws = live.team_draws.select_related("department").prefetch_related(
+        "members__inspector",
+        "members__expert",
+        "members__subject",
+        "recusals__removed__inspector",
+        "recusals__replacement__inspector",
+    )
+    in_charge = user.department_id == task.department_id or (
+        live.selections.filter(assigned_department_id=user.department_id).exists()
+    )
+    may_draw = user.department is not None and user.has_role(R.BUSINESS_STAFF) and in_charge
+    drawn_here = any(t.department_id == user.department_id for t in team_draws)
+    return {
+        "team_draws": team_draws,
+        "team_form": TeamForm(user.department)
+        if may_draw and not drawn_here and user.department
+        else None,
+        "can_recuse": user.has_role(R.BUSINESS_STAFF, R.UNIT_HEAD, R.INSPECTOR),
+        "warnings": teams.repeat_inspection_warnings(live),
+        "can_distribute": user.department_id == task.department_id
+        and user.has_role(R.BUSINESS_STAFF)
+        and task.department.children.exists(),
+    }
 
 
 @role_required(R.BUSINESS_STAFF)
