@@ -241,3 +241,9 @@ class TeamForm(forms.Form):
 
 class RecusalForm(forms.Form):
     reason = forms.CharField(label="回避原因", max_length=500)
+
+
+class SummaryForm(forms.Form):
+    text = forms.CharField(
+        label="总结正文", widget=forms.Textarea(attrs={"rows": 14}), max_length=20000
+    )

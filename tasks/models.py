@@ -354,3 +354,21 @@ class Recusal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.removed} → {self.replacement}"
+
+
+class TaskSummary(TimeStampedModel):
+    """抽查工作总结 (D6): generated from the task's data when it completes, then edited."""
+
+    task = models.OneToOneField(
+        Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="summary"
+    )
+    figures = models.JSONField(_("统计数据"))
+    text = models.TextField(_("总结正文"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("抽查工作总结")
+        verbose_name_plural = _("抽查工作总结")
+
+    def __str__(self) -> str:
+        return f"{self.task} 总结"

@@ -443,3 +443,43 @@ def document(request: HttpRequest, pk: int, subject_pk: int, kind: str) -> HttpR
     filename = quote(f"{title}-{draw.task.code}-{pick.subject.name}.docx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
+
+
+@require_POST
+@role_required(R.BUSINESS_STAFF)
+def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    from tasks import summary
+
+    task = _task(request, pk)
+    try:
+        summary.complete_task(acting_user(request), task)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("tasks:detail", pk=task.pk)
+    messages.success(request, "任务已办结，已生成工作总结初稿，请补充完善。")
+    return redirect("tasks:summary", pk=task.pk)
+
+
+@role_required(*READERS)
+def task_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    from tasks import summary as summaries
+    from tasks.forms import SummaryForm
+    from tasks.models import TaskSummary
+
+    task = _task(request, pk)
+    summary = get_object_or_404(TaskSummary, task=task)
+    form = SummaryForm(request.POST or None, initial={"text": summary.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            summaries.edit_summary(acting_user(request), summary, form.cleaned_data["text"])
+        except ValidationError as exc:
+            form.add_error("text", exc)
+        else:
+            messages.success(request, "工作总结已保存。")
+            return redirect("tasks:summary", pk=task.pk)
+    if request.GET.get("export") == "docx":
+        response = HttpResponse(summaries.summary_docx(summary), content_type=DOCX_TYPE)
+        filename = quote(f"工作总结-{task.code}.docx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+        return response
+    return render(request, "tasks/summary.html", {"task": task, "summary": summary, "form": form})

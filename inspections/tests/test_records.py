@@ -237,3 +237,29 @@ def test_entry_after_the_task_window_is_marked_late(
 
 def test_entry_within_the_window_is_not_late(record: InspectionRecord, inspector: User) -> None:
     assert not submitted(record, inspector).late_entry
+
+
+def test_task_completes_only_when_every_record_is_reviewed_and_gets_a_summary(
+    records: list[InspectionRecord], staff: User, inspector: User, head: User
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from tasks import summary
+    from tasks.choices import TaskStatus
+
+    task = records[0].task
+    with pytest.raises(ValidationError, match="未审核生效"):
+        summary.complete_task(staff, task)
+    for record in records:
+        submitted(record, inspector)
+        services.approve_record(head, record)
+    result = summary.complete_task(staff, task)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.COMPLETED
+    assert result.figures["approved"] == len(records)
+    assert f"审核生效 {len(records)} 份" in result.text
+    edited = summary.edit_summary(staff, result, result.text + "\n主要问题：无。")
+    assert edited.text.endswith("主要问题：无。")
+    assert summary.summary_docx(edited)[:2] == b"PK"
+    with pytest.raises(ValidationError, match="当前为"):
+        summary.complete_task(staff, task)

@@ -90,6 +90,8 @@ def _pk(make: Callable[[], Any]) -> Callable[[], dict[str, Any]]:
 SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "tasks:detail": _pk(_task),
     "tasks:draw_new": _pk(_task),
+    "tasks:complete": _pk(_task),
+    "tasks:summary": _pk(_task),
     "tasks:witness": _pk(_draw),
     "tasks:draw_lottery": _pk(_draw),
     "tasks:draw_execute": _pk(_draw),
