@@ -467,7 +467,10 @@ def task_summary(request: HttpRequest, pk: int) -> HttpResponse:
     from tasks.models import TaskSummary
 
     task = _task(request, pk)
-    summary = get_object_or_404(TaskSummary, task=task)
+    summary = TaskSummary.objects.filter(task=task).first()
+    if summary is None:
+        messages.info(request, "任务办结后才会生成抽查工作总结。")
+        return redirect("tasks:detail", pk=task.pk)
     form = SummaryForm(request.POST or None, initial={"text": summary.text})
     if request.method == "POST" and form.is_valid():
         try:
