@@ -30,6 +30,7 @@ import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -233,8 +234,9 @@ def _open_csv(path: Path) -> Table:
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
+            strip = str.strip
             for number, record in enumerate(reader, start=2):
-                yield number, [value.strip() for value in record]
+                yield number, list(map(strip, record))
         except csv.Error as exc:
             raise ImportRejected(f"CSV 格式错误（约第 {reader.line_num} 行）：{exc}") from exc
 
@@ -345,8 +347,10 @@ def run_import(
     try:
         positions = map_headers(spec, table.headers)
         if commit:
+            from core.import_tools import bulk_write_session
+
             try:
-                with transaction.atomic():
+                with bulk_write_session(), transaction.atomic():
                     _process(spec, table, positions, result, True, progress)
                     if not result.ok:
                         raise _Rollback
@@ -375,11 +379,18 @@ def _process(
     seen: dict[str, int] = {}
     chunk: list[tuple[int, dict[str, Any]]] = []
     items = [(key, index) for key, index in positions.items() if not key.startswith("_")]
+    keys = [key for key, _ in items]
+    indexes = [index for _, index in items]
+    width_needed = max(indexes, default=-1) + 1
+    pick = itemgetter(*indexes) if len(indexes) > 1 else None  # a tuple of the cells, in C
     for number, cells in table.rows:
-        width = len(cells)
-        raw = {key: (cells[index] if index < width else "") for key, index in items}
-        if not any(raw.values()):
+        if pick is not None and len(cells) >= width_needed:
+            values = pick(cells)
+        else:  # a short row (trailing empty cells left out), or a single-column file
+            values = tuple(cells[index] if index < len(cells) else "" for index in indexes)
+        if not any(values):
             continue
+        raw = dict(zip(keys, values, strict=True))
         result.rows += 1
         cleaned = _clean_row(spec, number, raw, seen, result)
         if cleaned is not None:
@@ -399,7 +410,10 @@ def _process(
 
 
 def _clean_row(
-    spec: ImportSpec, number: int, raw: dict[str, str], seen: dict[str, int],
+    spec: ImportSpec,
+    number: int,
+    raw: dict[str, str],
+    seen: dict[str, int],
     result: ImportResult,
 ) -> dict[str, Any] | None:
     """The cleaned row, or None after recording its errors (including a repeated code)."""

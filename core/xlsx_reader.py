@@ -37,8 +37,11 @@ def _first_sheet_path(archive: zipfile.ZipFile) -> str:
     for rel in rels.iter(f"{PKG_REL_NS}Relationship"):
         if rel.get("Id") == rel_id:
             target = rel.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join("xl", target))
+            return (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
     raise ValueError("找不到第一张工作表")
 
 

@@ -34,28 +34,64 @@ if TYPE_CHECKING:
 
 # Canonical values of a subject: what pages, the API and imports set, and the audit trail shows.
 SUBJECT_FIELDS = (
-    "code", "subject_type", "name", "uscc", "legal_representative", "address", "region", "town",
-    "industry", "licence_types", "operating_status", "credit_risk_class", "abnormal_list",
-    "serious_violation_list", "complaint_count", "applicable_items", "tags",
+    "code",
+    "subject_type",
+    "name",
+    "uscc",
+    "legal_representative",
+    "address",
+    "region",
+    "town",
+    "industry",
+    "licence_types",
+    "operating_status",
+    "credit_risk_class",
+    "abnormal_list",
+    "serious_violation_list",
+    "complaint_count",
+    "applicable_items",
+    "tags",
 )
 M2M_FIELDS = ("licence_types", "applicable_items", "tags")
 DEFAULTS: dict[str, Any] = {
-    "uscc": "", "legal_representative": "", "address": "", "region": "", "town": "",
-    "industry": "", "licence_types": [], "operating_status": OperatingStatus.ACTIVE,
-    "credit_risk_class": "", "abnormal_list": False, "serious_violation_list": False,
-    "complaint_count": 0, "applicable_items": [], "tags": [],
+    "uscc": "",
+    "legal_representative": "",
+    "address": "",
+    "region": "",
+    "town": "",
+    "industry": "",
+    "licence_types": [],
+    "operating_status": OperatingStatus.ACTIVE,
+    "credit_risk_class": "",
+    "abnormal_list": False,
+    "serious_violation_list": False,
+    "complaint_count": 0,
+    "applicable_items": [],
+    "tags": [],
 }
 
 
 _RISK_VALUES = frozenset(("", *CreditRiskClass.values))
 _STATUS_VALUES = frozenset(OperatingStatus.values)
 _SCALAR_COLUMNS = (
-    "code", "subject_type__code", "name", "uscc", "legal_representative", "address",
-    "region__code", "town", "industry__code", "operating_status", "credit_risk_class",
-    "abnormal_list", "serious_violation_list", "complaint_count",
+    "code",
+    "subject_type__code",
+    "name",
+    "uscc",
+    "legal_representative",
+    "address",
+    "region__code",
+    "town",
+    "industry__code",
+    "operating_status",
+    "credit_risk_class",
+    "abnormal_list",
+    "serious_violation_list",
+    "complaint_count",
 )
 _RELATION_COLUMNS = {
-    "licence_types": "licencetype__code", "applicable_items": "inspectionitem__code",
+    "licence_types": "licencetype__code",
+    "applicable_items": "inspectionitem__code",
     "tags": "tag__name",
 }
 
@@ -80,12 +116,15 @@ class Lookups:
         lookups.industries = dict(
             Industry.objects.filter(is_active=True, level="division").values_list("code", "pk")
         )
-        lookups.licences = dict(LicenceType.objects.filter(is_active=True).values_list("code", "pk"))
+        lookups.licences = dict(
+            LicenceType.objects.filter(is_active=True).values_list("code", "pk")
+        )
         item_list = current_list(department.pk)
         if item_list is not None:
             lookups.items = dict(
-                InspectionItem.objects.filter(item_list=item_list, is_archived=False)
-                .values_list("code", "pk")
+                InspectionItem.objects.filter(item_list=item_list, is_archived=False).values_list(
+                    "code", "pk"
+                )
             )
         lookups.tags = dict(Tag.objects.filter(department=department).values_list("name", "pk"))
         return lookups
@@ -104,7 +143,8 @@ def check_subject(values: dict[str, Any], lookups: Lookups) -> dict[str, str]:
     if subject_type is None:
         errors["subject_type"] = "对象类型不存在或已停用"
     for key, table, label in (
-        ("region", lookups.regions, "行政区划"), ("industry", lookups.industries, "行业（大类）"),
+        ("region", lookups.regions, "行政区划"),
+        ("industry", lookups.industries, "行业（大类）"),
     ):
         if values.get(key) and values[key] not in table:
             errors[key] = f"{label}“{values[key]}”不存在"
@@ -143,15 +183,19 @@ def check_rules(values: dict[str, Any], subject_type: SubjectType | None) -> dic
 def subject_values(subject: Subject) -> dict[str, Any]:
     """Canonical values (reference data as codes, many-to-many as sorted lists)."""
     return {
-        "code": subject.code, "subject_type": subject.subject_type.code, "name": subject.name,
-        "uscc": subject.uscc, "legal_representative": subject.legal_representative,
+        "code": subject.code,
+        "subject_type": subject.subject_type.code,
+        "name": subject.name,
+        "uscc": subject.uscc,
+        "legal_representative": subject.legal_representative,
         "address": subject.address,
         "region": subject.region.code if subject.region is not None else "",
         "town": subject.town,
         "industry": subject.industry.code if subject.industry is not None else "",
         "licence_types": sorted(lt.code for lt in subject.licence_types.all()),
         "operating_status": subject.operating_status,
-        "credit_risk_class": subject.credit_risk_class, "abnormal_list": subject.abnormal_list,
+        "credit_risk_class": subject.credit_risk_class,
+        "abnormal_list": subject.abnormal_list,
         "serious_violation_list": subject.serious_violation_list,
         "complaint_count": subject.complaint_count,
         "applicable_items": sorted(i.code for i in subject.applicable_items.all()),
@@ -164,8 +208,9 @@ def stored_values(queryset: Any, with_pk: bool = False) -> dict[str, dict[str, A
     one query for the fields and one per many-to-many relation."""
     by_pk: dict[int, dict[str, Any]] = {}
     for pk, *row in queryset.values_list("pk", *_SCALAR_COLUMNS):
-        values = dict(zip(SUBJECT_FIELDS[:8] + ("industry",) + SUBJECT_FIELDS[10:15], row,
-                          strict=True))
+        values = dict(
+            zip(SUBJECT_FIELDS[:8] + ("industry",) + SUBJECT_FIELDS[10:15], row, strict=True)
+        )
         values["region"] = values["region"] or ""
         values["industry"] = values["industry"] or ""
         values.update(licence_types=[], applicable_items=[], tags=[])
@@ -210,9 +255,19 @@ def with_values_related(queryset: Any) -> Any:
 
 def apply_values(subject: Subject, values: dict[str, Any], lookups: Lookups) -> None:
     """Set the scalar fields of `subject` from canonical values."""
-    for name in ("code", "name", "uscc", "legal_representative", "address", "town",
-                 "operating_status", "credit_risk_class", "abnormal_list",
-                 "serious_violation_list", "complaint_count"):
+    for name in (
+        "code",
+        "name",
+        "uscc",
+        "legal_representative",
+        "address",
+        "town",
+        "operating_status",
+        "credit_risk_class",
+        "abnormal_list",
+        "serious_violation_list",
+        "complaint_count",
+    ):
         if name in values:
             setattr(subject, name, values[name])
     if "subject_type" in values:
@@ -280,7 +335,11 @@ def save_subject(
             old, new = diff(before, after)
             if new:
                 record_event(
-                    action="subject.updated", actor=by, obj=target, before=old, after=new,
+                    action="subject.updated",
+                    actor=by,
+                    obj=target,
+                    before=old,
+                    after=new,
                     reason=reason,
                 )
     return target
@@ -297,12 +356,18 @@ def request_removal(by: User, subject: Subject, reason_kind: str, reason: str) -
         if subject.removal_requests.filter(status=RemovalStatus.PENDING).exists():
             raise ValidationError("该对象已有待审批的移出申请")
         request = RemovalRequest.objects.create(
-            subject=subject, reason_kind=reason_kind, reason=reason, created_by=by,
+            subject=subject,
+            reason_kind=reason_kind,
+            reason=reason,
+            created_by=by,
             modified_by=by,
         )
         record_event(
-            action="subject.removal_requested", actor=by, obj=subject,
-            after={"request": request.pk, "reason_kind": reason_kind}, reason=reason,
+            action="subject.removal_requested",
+            actor=by,
+            obj=subject,
+            after={"request": request.pk, "reason_kind": reason_kind},
+            reason=reason,
         )
     return request
 
@@ -311,8 +376,8 @@ def decide_removal(by: User, request: RemovalRequest, approve: bool, note: str =
     """The supervising leader of the subject's department approves or rejects. Approval archives
     the subject (kept on record, excluded from draws); nothing is deleted."""
     with transaction.atomic():
-        request = RemovalRequest.objects.select_for_update().select_related("subject").get(
-            pk=request.pk
+        request = (
+            RemovalRequest.objects.select_for_update().select_related("subject").get(pk=request.pk)
         )
         subject = request.subject
         if not can_approve_removal(by, subject.department_id):
@@ -329,8 +394,11 @@ def decide_removal(by: User, request: RemovalRequest, approve: bool, note: str =
         request.save()
         record_event(
             action="subject.removal_approved" if approve else "subject.removal_rejected",
-            actor=by, obj=subject, before={"status": RemovalStatus.PENDING},
-            after={"status": request.status, "request": request.pk}, reason=note,
+            actor=by,
+            obj=subject,
+            before={"status": RemovalStatus.PENDING},
+            after={"status": request.status, "request": request.pk},
+            reason=note,
         )
         if approve:
             subject.is_archived, subject.archived_at = True, timezone.now()
@@ -338,15 +406,22 @@ def decide_removal(by: User, request: RemovalRequest, approve: bool, note: str =
             subject.modified_by = by
             subject.save()
             record_event(
-                action="subject.archived", actor=by, obj=subject,
-                before={"is_archived": False}, after={"is_archived": True},
+                action="subject.archived",
+                actor=by,
+                obj=subject,
+                before={"is_archived": False},
+                after={"is_archived": True},
                 reason=subject.archived_reason,
             )
 
 
 def save_tag(
-    by: User | None, department: Department, name: str, description: str = "",
-    shared_with: Iterable[Department] = (), tag: Tag | None = None,
+    by: User | None,
+    department: Department,
+    name: str,
+    description: str = "",
+    shared_with: Iterable[Department] = (),
+    tag: Tag | None = None,
 ) -> Tag:
     name = name.strip()
     if not name:
@@ -367,14 +442,18 @@ def save_tag(
         if tag is None or new:
             record_event(
                 action="subject_tag.created" if tag is None else "subject_tag.updated",
-                actor=by, obj=target, before=old or None, after=new,
+                actor=by,
+                obj=target,
+                before=old or None,
+                after=new,
             )
     return target
 
 
 def _tag_state(tag: Tag) -> dict[str, Any]:
     return {
-        "name": tag.name, "description": tag.description,
+        "name": tag.name,
+        "description": tag.description,
         "shared_with": sorted(tag.shared_with.values_list("code", flat=True)),
     }
 
@@ -385,7 +464,8 @@ def save_filter(by: User | None, department: Department, name: str, query: str) 
         raise ValidationError("请填写子库名称")
     with transaction.atomic():
         saved, created = SavedFilter.objects.get_or_create(
-            department=department, name=name,
+            department=department,
+            name=name,
             defaults={"query": query, "created_by": by, "modified_by": by},
         )
         if not created:
@@ -395,7 +475,10 @@ def save_filter(by: User | None, department: Department, name: str, query: str) 
             saved.query, saved.modified_by = query, by
             saved.save()
         record_event(
-            action="subject_filter.saved", actor=by, obj=saved,
-            before=None if created else before, after={"name": name, "query": query},
+            action="subject_filter.saved",
+            actor=by,
+            obj=saved,
+            before=None if created else before,
+            after={"name": name, "query": query},
         )
     return saved
