@@ -49,6 +49,7 @@ def test_plan_to_reviewed_results_through_the_pages(
     ChecklistPoint.objects.create(item=item, seq=1, text="是否按出让合同约定的用途使用土地")
     make_subjects(30)
     staff_user = User.objects.get(username="staff")
+    assert staff_user.department is not None
     for i in range(4):
         inspector = Inspector.objects.create(
             department=staff_user.department,
