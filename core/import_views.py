@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import URLPattern, reverse
 
 from accounts.choices import Role
 from accounts.scope import can_edit_department_data
@@ -208,3 +208,39 @@ def template(request: HttpRequest, page: ImportPage) -> HttpResponse:
 
 def progress(request: HttpRequest) -> JsonResponse:
     return JsonResponse(imports.read_progress(request.GET.get("token", "")))
+
+
+def urlpatterns_for(page: ImportPage) -> list[URLPattern]:
+    """The six import routes of one registry, named alike in every app (A6): upload and
+    preview, confirm, cancel, the error report, the template and the progress poll."""
+    from django.urls import path
+    from django.views.decorators.http import require_POST
+
+    from accounts.permissions import role_required
+    from core.registry_roles import EDITORS, READERS
+
+    edit = role_required(*EDITORS)
+
+    def import_upload(request: HttpRequest) -> HttpResponse:
+        return upload(request, page)
+
+    def import_confirm(request: HttpRequest) -> HttpResponse:
+        return confirm(request, page)
+
+    def import_cancel(request: HttpRequest) -> HttpResponse:
+        return cancel(request, page)
+
+    def import_errors(request: HttpRequest) -> HttpResponse:
+        return error_report(request, page)
+
+    def import_template(request: HttpRequest) -> HttpResponse:
+        return template(request, page)
+
+    return [
+        path("import/", edit(import_upload), name="import"),
+        path("import/confirm/", require_POST(edit(import_confirm)), name="import_confirm"),
+        path("import/cancel/", require_POST(edit(import_cancel)), name="import_cancel"),
+        path("import/errors/", edit(import_errors), name="import_errors"),
+        path("import/template/", role_required(*READERS)(import_template), name="import_template"),
+        path("import/progress/", edit(progress), name="import_progress"),
+    ]

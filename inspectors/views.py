@@ -328,35 +328,3 @@ def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "inspectors/form.html",
         {"form": form, "back": "inspectors:experts", "title": f"修改专家：{expert.name}"},
     )
-
-
-@role_required(*EDITORS)
-def import_upload(request: HttpRequest) -> HttpResponse:
-    return import_views.upload(request, IMPORT_PAGE)
-
-
-@require_POST
-@role_required(*EDITORS)
-def import_confirm(request: HttpRequest) -> HttpResponse:
-    return import_views.confirm(request, IMPORT_PAGE)
-
-
-@require_POST
-@role_required(*EDITORS)
-def import_cancel(request: HttpRequest) -> HttpResponse:
-    return import_views.cancel(request, IMPORT_PAGE)
-
-
-@role_required(*EDITORS)
-def import_errors(request: HttpRequest) -> HttpResponse:
-    return import_views.error_report(request, IMPORT_PAGE)
-
-
-@role_required(*READERS)
-def import_template(request: HttpRequest) -> HttpResponse:
-    return import_views.template(request, IMPORT_PAGE)
-
-
-@role_required(*EDITORS)
-def import_progress(request: HttpRequest) -> HttpResponse:
-    return import_views.progress(request)

@@ -219,35 +219,3 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"第 {item_list.version} 版已发布，向社会公开。")
     return redirect("items:version", pk)
-
-
-@role_required(*EDITORS)
-def import_upload(request: HttpRequest) -> HttpResponse:
-    return import_views.upload(request, IMPORT_PAGE)
-
-
-@require_POST
-@role_required(*EDITORS)
-def import_confirm(request: HttpRequest) -> HttpResponse:
-    return import_views.confirm(request, IMPORT_PAGE)
-
-
-@require_POST
-@role_required(*EDITORS)
-def import_cancel(request: HttpRequest) -> HttpResponse:
-    return import_views.cancel(request, IMPORT_PAGE)
-
-
-@role_required(*EDITORS)
-def import_errors(request: HttpRequest) -> HttpResponse:
-    return import_views.error_report(request, IMPORT_PAGE)
-
-
-@role_required(*READERS)
-def import_template(request: HttpRequest) -> HttpResponse:
-    return import_views.template(request, IMPORT_PAGE)
-
-
-@role_required(*EDITORS)
-def import_progress(request: HttpRequest) -> HttpResponse:
-    return import_views.progress(request)

@@ -1,10 +1,12 @@
 from django.urls import path
 
+from core import import_views
 from subjects import views
 
 app_name = "subjects"
 
 urlpatterns = [
+    *import_views.urlpatterns_for(views.IMPORT_PAGE),
     path("", views.subject_list, name="list"),
     path("new/", views.subject_create, name="create"),
     path("<int:pk>/", views.subject_detail, name="detail"),
@@ -14,10 +16,4 @@ urlpatterns = [
     path("removals/<int:pk>/decide/", views.removal_decide, name="removal_decide"),
     path("tags/", views.tag_list, name="tags"),
     path("filters/save/", views.filter_save, name="filter_save"),
-    path("import/", views.import_upload, name="import"),
-    path("import/confirm/", views.import_confirm, name="import_confirm"),
-    path("import/cancel/", views.import_cancel, name="import_cancel"),
-    path("import/errors/", views.import_errors, name="import_errors"),
-    path("import/template/", views.import_template, name="import_template"),
-    path("import/progress/", views.import_progress, name="import_progress"),
 ]

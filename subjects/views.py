@@ -292,35 +292,3 @@ def filter_save(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, "已保存为子库。")
     return redirect(f"{reverse('subjects:list')}?{form.cleaned_data['query']}")
-
-
-@role_required(*EDITORS)
-def import_upload(request: HttpRequest) -> HttpResponse:
-    return import_views.upload(request, IMPORT_PAGE)
-
-
-@require_POST
-@role_required(*EDITORS)
-def import_confirm(request: HttpRequest) -> HttpResponse:
-    return import_views.confirm(request, IMPORT_PAGE)
-
-
-@require_POST
-@role_required(*EDITORS)
-def import_cancel(request: HttpRequest) -> HttpResponse:
-    return import_views.cancel(request, IMPORT_PAGE)
-
-
-@role_required(*EDITORS)
-def import_errors(request: HttpRequest) -> HttpResponse:
-    return import_views.error_report(request, IMPORT_PAGE)
-
-
-@role_required(*READERS)
-def import_template(request: HttpRequest) -> HttpResponse:
-    return import_views.template(request, IMPORT_PAGE)
-
-
-@role_required(*EDITORS)
-def import_progress(request: HttpRequest) -> HttpResponse:
-    return import_views.progress(request)
