@@ -15,7 +15,7 @@ from tests.browser import login, needs_chromium, page  # noqa: F401 - fixture
 pytestmark = [needs_chromium, pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_business_user_logs_in_and_sees_their_home_page(
     page: Any,  # noqa: F811
     live_server: Any,
@@ -41,7 +41,7 @@ def test_business_user_logs_in_and_sees_their_home_page(
     page.wait_for_url("**/accounts/login/")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_audit_administrator_passes_otp_and_verifies_the_chain(
     page: Any,  # noqa: F811
     live_server: Any,
@@ -61,7 +61,7 @@ def test_audit_administrator_passes_otp_and_verifies_the_chain(
     assert "审计链完整" in page.inner_text("main")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pages_work_on_a_phone_screen(page: Any, live_server: Any) -> None:  # noqa: F811
     from demo.services import load_demo_county
 

@@ -25,7 +25,7 @@ def click(page: Any, text: str) -> None:  # noqa: F811
     page.wait_for_load_state()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_plan_to_reviewed_results_through_the_pages(
     page: Any,  # noqa: F811
     live_server: Any,

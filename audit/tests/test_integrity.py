@@ -50,7 +50,7 @@ def test_postgres_refuses_update_and_delete_of_events(db: None) -> None:
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_cannot_fork_the_chain() -> None:
     writers, per_writer = 8, 15
     barrier = threading.Barrier(writers)

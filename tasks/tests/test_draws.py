@@ -238,7 +238,7 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="ne
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_draw_requests_make_exactly_one_draw(
     demo_org: None, make_item: Callable[..., Any], make_subjects: Callable[..., list[Any]]
 ) -> None:
