@@ -147,6 +147,10 @@ class PlanEntry(TimeStampedModel, ArchivableModel):
     def ratios(self) -> dict[str, object]:
         return {"A": self.ratio_a, "B": self.ratio_b, "C": self.ratio_c, "D": self.ratio_d}
 
+    @property
+    def ratio_labels(self) -> list[tuple[str, object]]:
+        return [(f"{k}类", v) for k, v in self.ratios().items()]
+
 
 class PlanAdjustment(TimeStampedModel):
     """计划调整 (B2): a reasoned change that takes effect only when approved; the whole history
