@@ -39,7 +39,8 @@ check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_PRODUCTION=1 DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(64))') \
-	  DJANGO_ALLOWED_HOSTS=jianguan.example.gov.cn $(BIN)/python manage.py check --deploy --fail-level WARNING
+	  DJANGO_ALLOWED_HOSTS=jianguan.example.gov.cn FIELD_ENCRYPTION_KEY=00112233445566778899aabbccddeeff \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ci:
 	bash .ci/run
