@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import Role
 from accounts.models import User
 from accounts.permissions import acting_user, role_required
+from core.forms import add_service_errors
 from core.listing import export, export_format, filter_query, paginate
 from inspections import evidence as evidence_service
 from inspections import follow_ups, services
@@ -211,19 +212,11 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.save_record(acting_user(request), record, form.values())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("inspections:detail", pk=record.pk)
     return render(request, "inspections/record_form.html", {"form": form, "record": record})
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _approve(user: User, record: InspectionRecord, request: HttpRequest) -> None:
@@ -416,7 +409,7 @@ def follow_up_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             follow_ups.open_follow_up(acting_user(request), record, form.values())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已登记后续处置。")
             return redirect("inspections:detail", pk=record.pk)

@@ -16,6 +16,7 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.permissions import acting_user, role_required
 from core.exports import EXPORT_FORMATS, export_response
+from core.forms import add_service_errors
 from items.services import items_without_plan
 from organisations.models import JointConference
 from plans import services
@@ -139,19 +140,11 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_entry(acting_user(request), plan, form.values())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已添加计划条目。")
             return redirect("plans:detail", pk=plan.pk)
     return render(request, "plans/entry_form.html", {"form": form, "plan": plan})
-
-
-def _form_errors(form: EntryForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @role_required(R.BUSINESS_STAFF)
@@ -164,7 +157,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_entry(acting_user(request), entry, form.values())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("plans:detail", pk=entry.plan_id)
@@ -251,7 +244,7 @@ def adjustment_new(request: HttpRequest, pk: int) -> HttpResponse:
                 values=None if kind == AdjustmentKind.REMOVE else form.values(),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "计划调整已提交，经分管领导或联席会议办公室批准后生效。")
             return redirect("plans:detail", pk=plan.pk)

@@ -15,6 +15,7 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.permissions import acting_user, role_required
 from core.exports import EXPORT_FORMATS, export_response
+from core.forms import add_service_errors
 from plans.models import PlanEntry
 from tasks import draws, services, teams
 from tasks.choices import DrawStatus
@@ -106,8 +107,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
         try:
             task = services.create_task(user, form.values())
         except ValidationError as exc:
-            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已创建任务 {task.code}。")
             return redirect("tasks:detail", pk=task.pk)
