@@ -400,3 +400,19 @@ def test_items_without_a_plan_are_listed(
     page = client_as(Role.BUSINESS_STAFF).get(reverse("plans:list")).content.decode()
     assert "尚未列入计划" in page
     assert open_item.name in page
+
+
+def test_plan_command_line(
+    plan: AnnualPlan, staff: User, item: InspectionItem, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    services.add_entry(staff, plan, values([item]))
+    call_command("plan", "submit", str(YEAR), "--user", "staff")
+    with pytest.raises(CommandError, match="分管领导"):
+        call_command("plan", "file", str(YEAR), "--user", "staff")
+    call_command("plan", "file", str(YEAR), "--user", "leader", "--reason", "同意")
+    call_command("plan", "publish", str(YEAR), "--user", "staff")
+    assert "已公布" in capsys.readouterr().out
+    assert AuditEvent.objects.filter(action="plan.published", channel="cli").exists()
