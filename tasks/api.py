@@ -131,6 +131,11 @@ class DrawSerializer(serializers.ModelSerializer[SubjectDraw]):
         ]
 
 
+class TaskActionResultSerializer(serializers.Serializer[None]):
+    created = serializers.IntegerField(required=False)
+    status = serializers.CharField()
+
+
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Task]):
     """抽查任务：创建、预览候选名单、确定名单与参数（承诺）。"""
 
@@ -163,6 +168,25 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         serializer.is_valid(raise_exception=True)
         result = draws.preview(self.get_object(), serializer.to_settings())
         return Response(asdict(result))
+
+    @extend_schema(request=None, responses=TaskActionResultSerializer)
+    @action(detail=True, methods=["post"])
+    def records(self, request: Request, pk: str) -> Response:
+        """生成检查记录表（名单锁定、检查人员选派之后）。"""
+        from inspections.services import generate_records
+
+        task = self.get_object()
+        created = generate_records(acting_user(request), task)
+        return Response({"created": created, "status": task.status}, status=201)
+
+    @extend_schema(request=None, responses=TaskActionResultSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        """办结任务并生成工作总结初稿。"""
+        from tasks.summary import complete_task
+
+        summary = complete_task(acting_user(request), self.get_object())
+        return Response({"status": summary.task.status}, status=201)
 
     @extend_schema(request=DrawSettingsSerializer, responses=DrawSerializer)
     @action(detail=True, methods=["post"], url_path="draws")

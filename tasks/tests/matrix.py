@@ -107,6 +107,8 @@ SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "task-detail": _pk(_task),
     "task-preview": _pk(_task),
     "task-prepare": _pk(_task),
+    "task-records": _pk(_task),
+    "task-complete": _pk(_task),
     "draw-detail": _pk(_draw),
     "draw-witness-commitment": _pk(_draw),
     "draw-reveal": _pk(_draw),
