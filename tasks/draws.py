@@ -476,3 +476,73 @@ def distribute_by_region(by: User, draw: SubjectDraw) -> dict[str, int]:
             counts[target.name] = counts.get(target.name, 0) + 1
         record_event(action="draw.distributed", actor=by, obj=draw, after=counts)
     return counts
+
+
+def add_targeted_subjects(by: User, task: Task, codes: list[str], reason: str) -> SubjectDraw:
+    """C12: a targeted inspection (complaint, referral, data monitoring) names its subjects; no
+    random draw. The list is kept like a locked draw so teams, records and publication work
+    alike; a complaint raises each subject's complaint count, hence its future draw weight."""
+    from django.db.models import F, Q
+
+    from subjects.models import Subject
+    from tasks.choices import TaskTrigger
+    from tasks.pool import candidates, public_id
+
+    _require_staff(by, task)
+    if task.is_random:
+        raise ValidationError("随机抽查任务的检查对象只能随机抽取")
+    if not reason.strip():
+        raise ValidationError({"reason": "请说明定向检查这些对象的依据（如投诉举报编号）"})
+    wanted = {c.strip() for c in codes if c.strip()}
+    subjects = list(
+        candidates(task, {})
+        .filter(Q(uscc__in=wanted) | Q(code__in=wanted))
+        .select_related("department")
+    )
+    found = {s.uscc for s in subjects} | {s.code for s in subjects}
+    missing = sorted(wanted - found)
+    if missing or not subjects:
+        raise ValidationError(f"名录库中找不到这些检查对象：{'、'.join(missing) or '（未填写）'}")
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        draw = task.draws.filter(status=DrawStatus.LOCKED).first() or SubjectDraw.objects.create(
+            task=task,
+            number=task.draws.count() + 1,
+            status=DrawStatus.LOCKED,
+            settings={"targeted": True},
+            drawn_at=timezone.now(),
+            drawn_by=by,
+            created_by=by,
+            modified_by=by,
+        )
+        existing = set(draw.selections.values_list("subject_id", flat=True))
+        new = [s for s in subjects if s.pk not in existing]
+        rank = draw.selections.count()
+        DrawnSubject.objects.bulk_create(
+            DrawnSubject(
+                draw=draw,
+                subject=s,
+                public_id=public_id(s),
+                stratum="定向检查",
+                rank=rank + n,
+                key="",
+                is_substitute=False,
+            )
+            for n, s in enumerate(new, start=1)
+        )
+        if task.trigger == TaskTrigger.COMPLAINT:
+            Subject.objects.filter(pk__in=[s.pk for s in new]).update(
+                complaint_count=F("complaint_count") + 1
+            )
+        Task.objects.filter(pk=task.pk).update(status=TaskStatus.LOCKED)
+        record_event(
+            action="task.targeted_subjects_added",
+            actor=by,
+            obj=draw,
+            reason=reason,
+            after={
+                "subjects": [public_id(s) for s in new],
+                "complaint_count_raised": task.trigger == TaskTrigger.COMPLAINT,
+            },
+        )
+    return draw

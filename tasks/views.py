@@ -486,3 +486,19 @@ def task_summary(request: HttpRequest, pk: int) -> HttpResponse:
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
         return response
     return render(request, "tasks/summary.html", {"task": task, "summary": summary, "form": form})
+
+
+@require_POST
+@role_required(R.BUSINESS_STAFF)
+def targeted_add(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk)
+    codes = request.POST.get("codes", "").replace("，", ",").replace("\n", ",").split(",")
+    try:
+        draws.add_targeted_subjects(
+            acting_user(request), task, codes, request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "已登记定向检查对象。")
+    return redirect("tasks:detail", pk=task.pk)

@@ -92,6 +92,7 @@ SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "tasks:draw_new": _pk(_task),
     "tasks:complete": _pk(_task),
     "tasks:summary": _pk(_task),
+    "tasks:targeted_add": _pk(_task),
     "tasks:witness": _pk(_draw),
     "tasks:draw_lottery": _pk(_draw),
     "tasks:draw_execute": _pk(_draw),

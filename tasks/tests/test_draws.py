@@ -593,3 +593,25 @@ def test_draw_command_line(
         call_command("draw", "void", task.code, "--user", "inspector", "--reason", "x")
     event = AuditEvent.objects.filter(action="draw.locked").latest("seq")
     assert event.channel == "cli"
+
+
+def test_targeted_inspection_names_its_subjects_and_raises_complaint_weight(
+    staff: User, make_item: Callable[..., Any], make_subjects: Callable[..., list[Any]]
+) -> None:
+    from subjects.models import Subject
+
+    subjects = make_subjects(3)
+    task = make_task(staff, make_item("ZR-TGT"), trigger=TaskTrigger.COMPLAINT, name="投诉核查")
+    with pytest.raises(ValidationError, match="找不到"):
+        draws.add_targeted_subjects(staff, task, ["91480321MA99999999"], "投诉 2026-001")
+    with pytest.raises(ValidationError, match="依据"):
+        draws.add_targeted_subjects(staff, task, [subjects[0].uscc], "")
+    draw = draws.add_targeted_subjects(staff, task, [subjects[0].uscc], "投诉 2026-001")
+    assert draw.status == DrawStatus.LOCKED
+    assert list(draw.selections.values_list("stratum", flat=True)) == ["定向检查"]
+    assert Subject.objects.get(pk=subjects[0].pk).complaint_count == 1
+    assert Subject.objects.get(pk=subjects[1].pk).complaint_count == 0
+    random_task = make_task(staff, make_item("ZR-RND"), name="随机")
+    with pytest.raises(ValidationError, match="只能随机抽取"):
+        draws.add_targeted_subjects(staff, random_task, [subjects[1].uscc], "x")
+    assert AuditEvent.objects.filter(action="task.targeted_subjects_added").exists()
