@@ -12,7 +12,7 @@ from items.models import InspectionItem
 from organisations.models import Department, Region
 from plans.choices import PlanStatus
 from plans.models import PlanEntry
-from subjects.models import SubjectType
+from subjects.models import Industry, LicenceType, SubjectType, Tag
 from tasks.choices import TaskTrigger
 from tasks.draws import CLASSES, DrawSettings
 from tasks.services import TaskValues
@@ -124,6 +124,21 @@ class DrawForm(forms.Form):
         required=False,
         to_field_name="code",
     )
+    industries = forms.ModelMultipleChoiceField(
+        label="定向：行业（门类或大类）",
+        queryset=Industry.objects.filter(is_active=True),
+        required=False,
+        to_field_name="code",
+    )
+    licences = forms.ModelMultipleChoiceField(
+        label="定向：许可证类型",
+        queryset=LicenceType.objects.filter(is_active=True),
+        required=False,
+        to_field_name="code",
+    )
+    tags = forms.ModelMultipleChoiceField(
+        label="定向：子库标签", queryset=Tag.objects.none(), required=False
+    )
     flagged_only = forms.BooleanField(
         label="定向：仅列入经营异常名录或严重违法失信名单的对象", required=False
     )
@@ -149,6 +164,9 @@ class DrawForm(forms.Form):
         self.fields["witnesses"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             department=department, is_active=True
         ).order_by("username")
+        self.fields["tags"].queryset = Tag.objects.filter(  # type: ignore[attr-defined]
+            Q(department=department) | Q(shared_with=department)
+        ).distinct()
 
     def clean_overrides(self) -> dict[str, str]:
         result = {}
@@ -170,6 +188,12 @@ class DrawForm(forms.Form):
             conditions["regions"] = [r.code for r in data["regions"]]
         if data["subject_types"]:
             conditions["subject_types"] = [t.code for t in data["subject_types"]]
+        if data["industries"]:
+            conditions["industries"] = [i.code for i in data["industries"]]
+        if data["licences"]:
+            conditions["licences"] = [lt.code for lt in data["licences"]]
+        if data["tags"]:
+            conditions["tags"] = [t.pk for t in data["tags"]]
         if data["flagged_only"]:
             conditions["flagged_only"] = True
         return DrawSettings(

@@ -615,3 +615,37 @@ def test_targeted_inspection_names_its_subjects_and_raises_complaint_weight(
     with pytest.raises(ValidationError, match="只能随机抽取"):
         draws.add_targeted_subjects(staff, random_task, [subjects[1].uscc], "x")
     assert AuditEvent.objects.filter(action="task.targeted_subjects_added").exists()
+
+
+def test_directed_draw_by_tag_and_list_flags_through_the_page(
+    task: Task, staff: User, client_as: Callable[[str], Client]
+) -> None:
+    from subjects.models import Subject, Tag
+
+    tag = Tag.objects.create(department=staff.department, name="重点用地单位")
+    tagged = list(Subject.objects.filter(department=staff.department).order_by("pk")[:7])
+    tag.subjects.add(*tagged)
+    preview = draws.preview(
+        task,
+        draws.DrawSettings(
+            ratios=ratios(A="50", B="50", C="50", D="50"), conditions={"tags": [tag.pk]}
+        ),
+    )
+    assert preview.pool_count == 7
+    flagged = draws.preview(
+        task, draws.DrawSettings(ratios=ratios(lists="50"), conditions={"flagged_only": True})
+    )
+    assert flagged.pool_count == 20  # every 10th of the 200 subjects
+    page = client_as(Role.BUSINESS_STAFF).post(
+        reverse("tasks:draw_new", args=[task.pk]),
+        {
+            "ratio_a": "50",
+            "ratio_b": "50",
+            "ratio_c": "50",
+            "ratio_d": "50",
+            "substitutes": "0",
+            "tags": [tag.pk],
+            "step": "preview",
+        },
+    )
+    assert "候选对象 7 户" in page.content.decode()
