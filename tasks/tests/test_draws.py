@@ -622,6 +622,7 @@ def test_directed_draw_by_tag_and_list_flags_through_the_page(
 ) -> None:
     from subjects.models import Subject, Tag
 
+    assert staff.department is not None
     tag = Tag.objects.create(department=staff.department, name="重点用地单位")
     tagged = list(Subject.objects.filter(department=staff.department).order_by("pk")[:7])
     tag.subjects.add(*tagged)
