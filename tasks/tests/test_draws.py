@@ -650,3 +650,67 @@ def test_directed_draw_by_tag_and_list_flags_through_the_page(
         },
     )
     assert "候选对象 7 户" in page.content.decode()
+
+
+def test_task_lifecycle_from_the_command_line(
+    locked_draw: SubjectDraw,
+    staff: User,
+    make_item: Callable[..., Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from inspections.models import InspectionRecord
+    from tasks import teams
+
+    make_item("ZR-CLI-T")
+    call_command(
+        "task",
+        "--user",
+        "staff",
+        "--name",
+        "命令行临时抽查",
+        "--items",
+        "ZR-CLI-T",
+        "--start",
+        f"{YEAR}-05-01",
+        "--end",
+        f"{YEAR}-06-30",
+        "--reason",
+        "专项",
+    )
+    assert "已创建任务" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="须说明来源和原因"):
+        call_command(
+            "task",
+            "--user",
+            "staff",
+            "--name",
+            "无原因",
+            "--items",
+            "ZR-CLI-T",
+            "--start",
+            f"{YEAR}-05-01",
+            "--end",
+            f"{YEAR}-06-30",
+        )
+    task = locked_draw.task
+    team_draw = teams.draw_teams(staff, locked_draw, teams.TeamSettings())
+    member = team_draw.members.first()
+    assert member is not None
+    call_command(
+        "draw",
+        "recuse",
+        task.code,
+        "--user",
+        "staff",
+        "--member",
+        str(member.pk),
+        "--reason",
+        "亲属关系",
+    )
+    call_command("draw", "records", task.code, "--user", "staff")
+    assert InspectionRecord.objects.filter(task=task).exists()
+    with pytest.raises(CommandError, match="未审核生效"):
+        call_command("draw", "complete", task.code, "--user", "staff")

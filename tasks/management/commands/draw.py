@@ -17,12 +17,24 @@ from tasks.models import SubjectDraw, Task
 class Command(BaseCommand):
     help = (
         "命令行组织抽取（与网页、接口同一套规则）：preview 预览；commit 确定名单与参数；"
-        "execute 抽取并锁定；teams 选派检查人员；void 申请作废；status 查看。"
+        "execute 抽取并锁定；teams 选派检查人员；recuse 回避；records 生成检查记录表；"
+        "complete 办结；void 申请作废；status 查看。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "step", choices=["preview", "commit", "execute", "teams", "void", "status"]
+            "step",
+            choices=[
+                "preview",
+                "commit",
+                "execute",
+                "teams",
+                "recuse",
+                "records",
+                "complete",
+                "void",
+                "status",
+            ],
         )
         parser.add_argument("task", help="任务编号，如 2027-DEMO-MX-ZRZY-001")
         parser.add_argument("--user", required=True, help="以哪个账户的身份操作（须有相应角色）")
@@ -37,6 +49,9 @@ class Command(BaseCommand):
         parser.add_argument("--substitutes", type=int, default=2)
         parser.add_argument("--min-team-size", type=int, default=2)
         parser.add_argument("--reason", default="")
+        parser.add_argument(
+            "--member", type=int, help="回避：检查组成员编号（见接口 team-members）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         context.channel.set(Channel.CLI)
@@ -89,6 +104,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已选派检查人员：{team_draw.members.count()} 人次，种子 {team_draw.seed}"
             )
+        elif step in ("recuse", "records", "complete"):
+            self._after_draw(step, user, task, options)
         elif step == "void":
             draws.request_void(user, self._live(task), options["reason"])
             self.stdout.write("作废申请已提交，待分管领导审批")
@@ -105,3 +122,20 @@ class Command(BaseCommand):
                     ensure_ascii=False,
                 )
             )
+
+    def _after_draw(self, step: str, user: User, task: Task, options: dict[str, Any]) -> None:
+        from inspections.services import generate_records
+        from tasks.models import TeamMember
+        from tasks.summary import complete_task
+
+        if step == "recuse":
+            member = TeamMember.objects.filter(pk=options["member"], team_draw__task=task).first()
+            if member is None:
+                raise CommandError("请用 --member 指定本任务检查组中的成员编号")
+            recusal = teams.recuse(user, member, options["reason"])
+            self.stdout.write(f"已回避，由 {recusal.replacement} 替换（第 {recusal.step} 步）")
+        elif step == "records":
+            self.stdout.write(f"已生成检查记录表 {generate_records(user, task)} 份")
+        else:
+            complete_task(user, task)
+            self.stdout.write("任务已办结，已生成工作总结初稿")
