@@ -101,3 +101,29 @@ def test_cli_review_steps(record: InspectionRecord, inspector: object) -> None:
     assert event.channel == "cli"
     with pytest.raises(CommandError, match="无权查看"):
         call_command("inspection", "submit", str(record.pk), "--user", "housing")
+
+
+def test_cli_one_click_unreachable_and_follow_up(
+    records: list[InspectionRecord], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from inspections.models import FollowUp
+
+    record = records[1]
+    call_command("inspection", "unreachable", str(record.pk), "--user", "inspector")
+    call_command("inspection", "submit", str(record.pk), "--user", "inspector")
+    call_command("inspection", "approve", str(record.pk), "--user", "unithead")
+    with pytest.raises(CommandError, match="案件编号"):
+        call_command("inspection", "follow-up", str(record.pk), "--user", "staff", "--kind", "case")
+    call_command(
+        "inspection",
+        "follow-up",
+        str(record.pk),
+        "--user",
+        "staff",
+        "--kind",
+        "case",
+        "--case-number",
+        "明自然资罚〔2026〕12号",
+    )
+    assert "已登记后续处置" in capsys.readouterr().out
+    assert FollowUp.objects.filter(record=record, case_number="明自然资罚〔2026〕12号").exists()

@@ -8,20 +8,27 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.models import User
 from audit import context
 from audit.choices import Channel
-from inspections import services
+from inspections import follow_ups, services
+from inspections.choices import FollowUpKind
 from inspections.models import InspectionRecord
 
 
 class Command(BaseCommand):
     help = (
-        "检查记录审核步骤：submit（提交）、approve（审核通过，结果生效）、return（退回补充核查）。"
+        "检查记录步骤：unreachable（一键住所无法联系）、submit（提交）、approve（审核通过，结果生效）、"
+        "return（退回补充核查）、follow-up（登记后续处置：责令改正、立案、移送、涉嫌犯罪移送）。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("step", choices=["submit", "approve", "return"])
+        parser.add_argument(
+            "step", choices=["submit", "approve", "return", "unreachable", "follow-up"]
+        )
         parser.add_argument("record_id", type=int)
         parser.add_argument("--user", required=True, help="以该用户身份操作（用户名）")
-        parser.add_argument("--reason", default="", help="退回原因或审核意见")
+        parser.add_argument("--reason", default="", help="退回原因、审核意见或处置说明")
+        parser.add_argument("--kind", choices=FollowUpKind.values, help="后续处置类型（follow-up）")
+        parser.add_argument("--case-number", default="", help="立案编号")
+        parser.add_argument("--agency", default="", help="涉嫌犯罪移送的机关")
 
     def handle(self, *args: Any, **options: Any) -> None:
         context.channel.set(Channel.CLI)
@@ -35,6 +42,20 @@ class Command(BaseCommand):
         try:
             if step == "submit":
                 record = services.submit_record(user, record)
+            elif step == "unreachable":
+                record = services.mark_address_unreachable(user, record)
+            elif step == "follow-up":
+                follow_up = follow_ups.open_follow_up(
+                    user,
+                    record,
+                    follow_ups.FollowUpValues(
+                        kind=options["kind"] or "",
+                        description=reason,
+                        case_number=options["case_number"],
+                        agency=options["agency"],
+                    ),
+                )
+                self.stdout.write(f"已登记后续处置 {follow_up.pk}：{follow_up.get_kind_display()}")
             elif step == "approve":
                 record = services.approve_record(user, record, reason)
             else:
