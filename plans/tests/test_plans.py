@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -416,3 +417,42 @@ def test_plan_command_line(
     call_command("plan", "publish", str(YEAR), "--user", "staff")
     assert "已公布" in capsys.readouterr().out
     assert AuditEvent.objects.filter(action="plan.published", channel="cli").exists()
+
+
+def test_plan_from_creation_to_adjustment_on_the_command_line(
+    staff: User, item: InspectionItem, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json as jsonlib
+
+    from django.core.management import call_command
+
+    entry_file = tmp_path / "entry.json"
+    entry_file.write_text(
+        jsonlib.dumps(values([item]).to_json(), ensure_ascii=False), encoding="utf-8"
+    )
+    call_command("plan", "create", str(YEAR), "--user", "staff")
+    call_command("plan", "add-entry", str(YEAR), "--user", "staff", "--json", str(entry_file))
+    call_command("plan", "submit", str(YEAR), "--user", "staff")
+    call_command("plan", "file", str(YEAR), "--user", "leader")
+    plan = AnnualPlan.objects.get(year=YEAR)
+    entry = plan.entries.get()
+    call_command(
+        "plan",
+        "adjust",
+        str(YEAR),
+        "--user",
+        "staff",
+        "--kind",
+        "remove",
+        "--entry",
+        str(entry.pk),
+        "--reason",
+        "职责划转",
+    )
+    adjustment = plan.adjustments.get()
+    call_command(
+        "plan", "decide", str(YEAR), "--user", "leader", "--adjustment", str(adjustment.pk)
+    )
+    entry.refresh_from_db()
+    assert entry.is_archived
+    assert "已批准" in capsys.readouterr().out
