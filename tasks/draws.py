@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,9 +21,16 @@ from accounts.models import User
 from accounts.scope import can_edit_department_data
 from audit.services import record_event
 from items.choices import ItemKind
-from tasks.choices import DrawStatus, TaskStatus
+from tasks.choices import LIVE_DRAW_STATUSES, DrawStatus, TaskStatus
 from tasks.models import DrawnSubject, SubjectDraw, Task, Witness
-from tasks.pool import NO_CLASS, POOL_COLUMNS, Candidate, already_inspected, pool_candidates
+from tasks.pool import (
+    NO_CLASS,
+    POOL_COLUMNS,
+    Candidate,
+    already_inspected,
+    pool_candidates,
+    save_pool_file,
+)
 
 CLASSES = ("A", "B", "C", "D")
 HASH = "sha256"
@@ -191,7 +196,7 @@ def prepare_draw(by: User, task: Task, settings: DrawSettings) -> SubjectDraw:
     preview(task, settings)  # refuses an empty pool or impossible parameters now
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
-        if task.draws.filter(status__in=_live()).exists():
+        if task.draws.filter(status__in=LIVE_DRAW_STATUSES).exists():
             raise ValidationError("该任务已有一次有效抽取；须先经批准作废才能重新抽取")
         draw = SubjectDraw.objects.create(
             task=task,
@@ -210,12 +215,6 @@ def prepare_draw(by: User, task: Task, settings: DrawSettings) -> SubjectDraw:
         if not witnesses:
             _commit_draw(by, draw)
     return draw
-
-
-def _live() -> list[str]:
-    from tasks.choices import LIVE_DRAW_STATUSES
-
-    return list(LIVE_DRAW_STATUSES)
 
 
 def register_witness_commitment(by: User, draw: SubjectDraw, commitment: str) -> SubjectDraw:
@@ -245,12 +244,6 @@ def register_witness_commitment(by: User, draw: SubjectDraw, commitment: str) ->
     return draw
 
 
-def _pool_path(draw: SubjectDraw) -> Path:
-    folder = Path(django_settings.PRIVATE_FILES_ROOT) / "draws"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{draw.task.code}-{draw.number}-pool.csv"
-
-
 def _commit_draw(by: User, draw: SubjectDraw) -> None:
     """Freeze the pool and the parameters and publish their digest — before any randomness."""
     settings = DrawSettings.from_json(draw.settings)
@@ -258,11 +251,7 @@ def _commit_draw(by: User, draw: SubjectDraw) -> None:
     exclusions = _exclusions(draw.task, settings, {c.public_id for c in found})
     params = build_params(draw.task, settings, exclusions, list(draw.witnesses.all()))
     commitment = _commit(pool, params)
-    path = _pool_path(draw)
-    with path.open("wb") as out:
-        out.write(pool.header())
-        for block in pool.iter_blocks():
-            out.write(block)
+    path = save_pool_file(f"{draw.task.code}-{draw.number}-pool.csv", pool)
     draw.params, draw.commitment = params, commitment.as_json()
     draw.commitment_digest, draw.committed_at = commitment.digest, timezone.now()
     draw.pool_file, draw.pool_count, draw.status = str(path), len(found), DrawStatus.COMMITTED

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
+import suiji
 from subjects.choices import OperatingStatus
 from subjects.models import Subject
 from tasks.choices import RANDOM_TRIGGERS
@@ -106,3 +109,16 @@ def already_inspected(task: Task, public_ids: set[str]) -> dict[str, str]:
         for pid, code in drawn
         if pid in public_ids
     }
+
+
+def save_pool_file(name: str, pool: suiji.PoolData) -> Path:
+    """Write a pool in its canonical text (header, then the sorted lines) to private storage,
+    where a verifier or a later step reads it back; return the path."""
+    folder = Path(settings.PRIVATE_FILES_ROOT) / "draws"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    with path.open("wb") as out:
+        out.write(pool.header())
+        for block in pool.iter_blocks():
+            out.write(block)
+    return path

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +33,7 @@ from organisations.models import Department
 from subjects.models import Subject
 from tasks.choices import DrawStatus
 from tasks.models import Conflict, DrawnSubject, Recusal, SubjectDraw, TeamDraw, TeamMember
+from tasks.pool import save_pool_file
 
 LIBRARY_COLUMNS = (
     "id",
@@ -150,13 +150,6 @@ def _selected(draw: SubjectDraw, department: Department) -> list[DrawnSubject]:
     return list(picks.select_related("subject"))
 
 
-def _write(path: Path, pool: suiji.PoolData) -> None:
-    with path.open("wb") as out:
-        out.write(pool.header())
-        for block in pool.iter_blocks():
-            out.write(block)
-
-
 def _check_start(by: User, draw: SubjectDraw) -> Department:
     department = by.department
     if department is None or not by.has_role(Role.BUSINESS_STAFF):
@@ -213,12 +206,9 @@ def draw_teams(by: User, draw: SubjectDraw, team: TeamSettings) -> TeamDraw:
         record = suiji.draw(pool, parsed, commitment=commitment, inspectors=library)
     except suiji.SuijiError as exc:
         raise ValidationError(str(exc)) from exc
-    folder = Path(settings.PRIVATE_FILES_ROOT) / "draws"
-    folder.mkdir(parents=True, exist_ok=True)
     stem = f"{task.code}-{draw.number}-{department.code}"
-    pool_path, library_path = folder / f"{stem}-subjects.csv", folder / f"{stem}-inspectors.csv"
-    _write(pool_path, pool)
-    _write(library_path, library)
+    pool_path = save_pool_file(f"{stem}-subjects.csv", pool)
+    library_path = save_pool_file(f"{stem}-inspectors.csv", library)
     try:
         with transaction.atomic():
             team_draw = TeamDraw.objects.create(
