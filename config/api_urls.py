@@ -24,4 +24,6 @@ urlpatterns = [
     path("", include("plans.api_urls")),
     path("", include("inspections.api_urls")),
     path("", include("tasks.api_urls")),
+    path("", include("publication.api_urls")),
+    path("", include("oversight.api_urls")),
 ]

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "plans",
     "tasks",
     "inspections",
+    "publication",
+    "portal",
+    "oversight",
     "demo",
 ]
 
@@ -184,11 +187,23 @@ if PRODUCTION and len(FIELD_ENCRYPTION_KEY) != 32:
 # --- Tasks and draws (C7, D9) ---
 MIN_TEAM_SIZE = env_int("MIN_TEAM_SIZE", 2)
 REPEAT_INSPECTION_DAYS = env_int("REPEAT_INSPECTION_DAYS", 30)
+# Credit linkage (E5): effective adverse results of the last N years raise the draw weight.
+CREDIT_LOOKBACK_YEARS = env_int("CREDIT_LOOKBACK_YEARS", 3)
+CREDIT_ADVERSE_WEIGHT = env_int("CREDIT_ADVERSE_WEIGHT", 2)
+if CREDIT_LOOKBACK_YEARS < 0 or CREDIT_ADVERSE_WEIGHT < 0:
+    raise ImproperlyConfigured("CREDIT_LOOKBACK_YEARS 与 CREDIT_ADVERSE_WEIGHT 不能为负数")
 
 # --- Inspection records and follow-up (D1, D4) ---
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 RECTIFICATION_DAYS = env_int("RECTIFICATION_DAYS", 15)
 FOLLOW_UP_DAYS = env_int("FOLLOW_UP_DAYS", 15)
+
+# --- Publication (E1, E4, E6); a department's PublicationPolicy row overrides the first three ---
+PUBLICATION_DAYS = env_int("PUBLICATION_DAYS", 20)
+CORRECTION_DAYS = env_int("CORRECTION_DAYS", 5)
+PUBLICATION_DISPLAY_MONTHS = env_int("PUBLICATION_DISPLAY_MONTHS", 36)
+PUBLICATION_DUE_SOON_DAYS = env_int("PUBLICATION_DUE_SOON_DAYS", 3)
+OBJECTION_DAYS = env_int("OBJECTION_DAYS", 15)
 
 # --- Plans (B1) ---
 PLAN_REMINDER_DAYS = env_int("PLAN_REMINDER_DAYS", 31)

@@ -28,6 +28,7 @@ from inspections.choices import (
 from inspections.conf import follow_up_days
 from inspections.models import ChecklistResult, InspectionRecord, ResultCategory
 from items.models import ChecklistPoint
+from publication.services import open_publication
 from tasks.choices import DrawStatus
 from tasks.models import DrawnSubject, SubjectDraw, Task, TeamDraw
 from workdays.services import add_working_days
@@ -385,9 +386,11 @@ def approve_record(
             }
         else:
             fields["follow_up_closed_at"] = now
-        return _move(
+        record = _move(
             by, record, RecordStatus.APPROVED, "inspection.approved", reason=note, **fields
         )
+        open_publication(by, record)
+        return record
 
 
 def return_record(by: User, record: InspectionRecord, reason: str) -> InspectionRecord:
