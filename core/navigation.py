@@ -28,6 +28,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("年度计划", "plans:list", _ALL_DEPT | {R.CONFERENCE_OFFICE}),
     NavItem("抽查任务", "tasks:list", _ALL_DEPT | {R.CONFERENCE_OFFICE}),
     NavItem("检查记录", "inspections:list", _ALL_DEPT | {R.CONFERENCE_OFFICE}),
+    NavItem("结果公示", "publication:list", _ALL_DEPT | {R.CONFERENCE_OFFICE}),
+    NavItem("统计监督", "oversight:dashboard", _ALL_DEPT | {R.CONFERENCE_OFFICE}),
     NavItem("检查事项清单", "items:list", _ALL_DEPT | {R.CONFERENCE_OFFICE}),
     NavItem("检查对象名录库", "subjects:list", _ALL_DEPT | {R.CONFERENCE_OFFICE}),
     NavItem("执法检查人员名录库", "inspectors:list", _ALL_DEPT | {R.CONFERENCE_OFFICE}),
