@@ -17,11 +17,19 @@ def root(request: HttpRequest) -> HttpResponse:
 @login_only
 def home(request: HttpRequest) -> HttpResponse:
     from plans.services import plan_reminder
+    from publication.services import PUBLISHERS, counts_for
 
     user = acting_user(request)
     sections = [{"role": role.value, "label": role.label} for role in Role if user.has_role(role)]
     notices = [n for n in (plan_reminder(user),) if n]
-    return render(request, "core/home.html", {"sections": sections, "notices": notices})
+    publication_counts = None
+    if user.has_role(*PUBLISHERS) and user.department_id is not None:
+        publication_counts = counts_for(user)
+    return render(
+        request,
+        "core/home.html",
+        {"sections": sections, "notices": notices, "publication_counts": publication_counts},
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -275,6 +275,15 @@ class Correction(TimeStampedModel):
     def __str__(self) -> str:
         return f"更正 · {self.publication}"
 
+    @property
+    def labelled_changes(self) -> list[tuple[str, str, str]]:
+        from publication.content import FIELD_LABELS
+
+        return [
+            (FIELD_LABELS.get(name, name), str(c.get("before", "")), str(c.get("after", "")))
+            for name, c in self.changes.items()
+        ]
+
 
 class ObjectionQuerySet(models.QuerySet["Objection"]):
     def for_user(self, user: User) -> ObjectionQuerySet:
