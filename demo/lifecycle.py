@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
+from demo.publication import publish_results
 from inspections import follow_ups
 from inspections import services as records
 from inspections.choices import (
@@ -56,6 +57,7 @@ def load_lifecycle(created: Counter[str]) -> None:
         (today - dt.timedelta(days=75), today + dt.timedelta(days=5)),
     )
     _complete(users, finished, today)
+    publish_results(users, finished, created)
     ongoing = _task(
         users["staff"],
         entries[1],
