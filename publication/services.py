@@ -571,6 +571,10 @@ def approve_correction(by: User, correction: Correction, note: str = "") -> Corr
             published_at=now,
             published_late=timezone.localdate(now) > correction.due,
         )
+        renamed = correction.changes.get("subject_name")
+        if renamed:  # the public search finds the corrected name
+            publication.subject_name = renamed["after"]
+            publication.save(update_fields=["subject_name"])
         if publication.state != PublicationState.CORRECTED:
             _move(
                 by,

@@ -302,3 +302,18 @@ def test_policy_is_set_by_the_departments_leader(
         services.set_policy(leader, department, 0, 5, 36)
     services.set_policy(leader, department, 15, 5, 24)
     assert services.policy_for(department) == services.Policy(15, 5, 24)
+
+
+def test_a_corrected_name_is_what_the_search_finds(
+    publication: ResultPublication, staff: User, head: User
+) -> None:
+    published(publication, staff, head)
+    publication.refresh_from_db()
+    correction = services.start_correction(
+        staff, publication, "名称录入错误", {"subject_name": "明溪县更正后名称有限公司"}
+    )
+    services.submit_correction(staff, correction)
+    services.approve_correction(head, correction)
+    publication.refresh_from_db()
+    assert publication.subject_name == "明溪县更正后名称有限公司"
+    assert publication.content["subject_name"] != publication.subject_name
