@@ -94,11 +94,14 @@ def subject_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     user: Any = request.user
+    from tasks.credit import credit_record
+
     return render(
         request,
         "subjects/subject_detail.html",
         {
             "subject": subject,
+            "credit": credit_record(subject),
             "history": _history(subject),
             "requests": subject.removal_requests.select_related("created_by", "decided_by"),
             "can_edit": can_edit_registry(user, subject.department_id) and not subject.is_archived,

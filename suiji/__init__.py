@@ -21,6 +21,7 @@ from suiji.inspectors import InspectorLibrary, load_library
 from suiji.params import Params, parse_params
 from suiji.pool import PoolData, PoolFile, load_pool_csv, pool_from_rows
 from suiji.record import RECORD_FORMAT, draw, dump_record, load_record, recuse
+from suiji.reveal import REVEAL_FORMAT, RevealResult, check_reveal, new_salts, pseudonym
 from suiji.seed import (
     Sources,
     new_witness_secret,
@@ -37,6 +38,7 @@ __all__ = [
     "ALGORITHM",
     "ENGINE",
     "RECORD_FORMAT",
+    "REVEAL_FORMAT",
     "Commitment",
     "CommitmentMismatch",
     "Difference",
@@ -46,22 +48,26 @@ __all__ = [
     "Params",
     "PoolData",
     "PoolFile",
+    "RevealResult",
     "Sources",
     "SuijiError",
     "VerifyResult",
     "WitnessMismatch",
     "__version__",
     "assign_inspectors",
+    "check_reveal",
     "commit",
     "draw",
     "dump_record",
     "load_library",
     "load_pool_csv",
     "load_record",
+    "new_salts",
     "new_witness_secret",
     "parse_lottery_numbers",
     "parse_params",
     "pool_from_rows",
+    "pseudonym",
     "recuse",
     "rfc3797_text",
     "verify_record",

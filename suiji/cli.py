@@ -1,4 +1,7 @@
-"""命令行：python -m suiji {commit,witness,draw,verify,recuse}。部门可离线使用。"""
+"""命令行：python -m suiji {commit,witness,draw,verify,recuse}。部门可离线使用。
+
+``verify --reveal`` 另核对假名名单的揭示文件（spec §12）。
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from suiji.errors import InputError, SuijiError
 from suiji.params import Params, parse_params
 from suiji.pool import PoolFile, PoolSource, load_pool_csv
 from suiji.record import draw, dump_record, load_record, recuse
+from suiji.reveal import check_reveal
 from suiji.scan import NotSortedError
 from suiji.seed import Sources, new_witness_secret, parse_lottery_numbers, witness_commitment
 from suiji.verify import verify_record
@@ -64,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify", help="按抽取记录重新计算并核对，输出“验证通过”或首个不一致之处")
     v.add_argument("record", help="抽取记录 JSON 文件")
     v.add_argument("--pool", help="候选名单 CSV（记录未内嵌名单时必需）")
+    v.add_argument(
+        "--reveal",
+        help="揭示文件 JSON（假名名单时：核对抽中和备选对象的公开标识、盐值与假名一致）",
+    )
 
     r = sub.add_parser("recuse", help="抽取后回避：替换一名检查人员，作为新步骤追加到记录")
     r.add_argument("record", help="抽取记录 JSON 文件")
@@ -169,7 +177,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     record = load_record(args.record)
     result = verify_record(record, PoolFile(args.pool) if args.pool else None)
     print(result.message)
-    return 0 if result.ok else 1
+    if not args.reveal:
+        return 0 if result.ok else 1
+    revealed = check_reveal(load_json_file(args.reveal), record)
+    print(revealed.message)
+    return 0 if result.ok and revealed.ok else 1
 
 
 def cmd_recuse(args: argparse.Namespace) -> int:

@@ -99,6 +99,8 @@ class SelectionSerializer(serializers.ModelSerializer[DrawnSubject]):
             "subject",
             "subject_name",
             "public_id",
+            "pseudonym",
+            "layer",
             "stratum",
             "rank",
             "key",

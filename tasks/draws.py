@@ -1,14 +1,14 @@
 """The subject draw (C2–C6, C11) as atomic steps around the `suiji` engine:
 
-prepare (settings, witnesses) → witnesses register commitments → commit (pool frozen, digest
-published) → witnesses reveal / lottery results entered → draw → locked. Voiding needs a reason
-and the supervising leader's approval; the voided draw stays on record.
+prepare (settings, witnesses) → witnesses register commitments → commit (pseudonymous pool and
+parameters frozen, digest published) → witnesses reveal / lottery results entered → draw →
+locked. Voiding needs a reason and the supervising leader's approval; the voided draw stays on
+record. Settings, parameters and the preview are in `tasks.draw_params`; the public form of a
+draw for the portal is `public_draw_bundle` / `public_team_bundle` (`tasks.bundle`).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,159 +20,30 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.scope import can_edit_department_data
 from audit.services import record_event
-from items.choices import ItemKind
+from tasks.bundle import PublicDrawBundle as PublicDrawBundle
+from tasks.bundle import PublicTeamBundle as PublicTeamBundle
+from tasks.bundle import public_draw_bundle as public_draw_bundle
+from tasks.bundle import public_team_bundle as public_team_bundle
 from tasks.choices import LIVE_DRAW_STATUSES, DrawStatus, TaskStatus
+from tasks.credit import CreditRule
+from tasks.draw_params import HASH as HASH
+from tasks.draw_params import DrawSettings as DrawSettings
+from tasks.draw_params import Preview as Preview
+from tasks.draw_params import build_params as build_params
+from tasks.draw_params import by_pool_id, c4_exclusions, commit_params, draw_candidates
+from tasks.draw_params import preview as preview
+from tasks.draw_params import settings_from_task as settings_from_task
 from tasks.models import DrawnSubject, SubjectDraw, Task, Witness
-from tasks.pool import (
-    NO_CLASS,
-    POOL_COLUMNS,
-    Candidate,
-    already_inspected,
-    pool_candidates,
-    save_pool_file,
+from tasks.pool import save_pool_file
+from tasks.pseudonyms import (
+    INTERNAL_FORMAT,
+    STRATUM_NAMES,
+    MappingError,
+    build,
+    load_mapping,
+    plan_layers,
+    save_mapping,
 )
-
-CLASSES = ("A", "B", "C", "D")
-HASH = "sha256"
-
-
-@dataclass
-class DrawSettings:
-    """What the department decides before the commitment. Ratios are percentages."""
-
-    ratios: dict[str, Decimal | None] = field(default_factory=dict)  # A–D, "lists", "none"
-    count: int | None = None
-    substitutes: int = 2
-    weighted: bool = False
-    conditions: dict[str, Any] = field(default_factory=dict)
-    witness_ids: list[int] = field(default_factory=list)
-    lottery: str = ""
-    overrides: dict[str, str] = field(default_factory=dict)  # public id → reason
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["ratios"] = {k: (str(v) if v is not None else None) for k, v in self.ratios.items()}
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> DrawSettings:
-        values = dict(data)
-        values["ratios"] = {
-            k: (Decimal(v) if v is not None else None) for k, v in data.get("ratios", {}).items()
-        }
-        return cls(**values)
-
-
-def settings_from_task(task: Task) -> DrawSettings:
-    entry = task.plan_entry
-    if entry is None:
-        return DrawSettings()
-    ratios: dict[str, Decimal | None] = dict(
-        zip(CLASSES, (entry.ratio_a, entry.ratio_b, entry.ratio_c, entry.ratio_d), strict=True)
-    )
-    return DrawSettings(ratios=ratios, count=entry.count if entry.basis == "count" else None)
-
-
-# --- parameters -----------------------------------------------------------------------------
-
-
-def _fraction(percent: Decimal) -> str:
-    return format((percent / Decimal(100)).normalize(), "f")
-
-
-def _cap(task: Task) -> tuple[str, str | None]:
-    items = list(task.items.all())
-    if any(i.kind == ItemKind.KEY for i in items):
-        return "key", None
-    caps = [i.ratio_cap_percent for i in items if i.ratio_cap_percent is not None]
-    return "general", _fraction(min(caps)) if caps else "1"
-
-
-def _strata(settings: DrawSettings) -> list[dict[str, Any]]:
-    method = {"method": "systematic", "weight": "weight"} if settings.weighted else {}
-    if settings.count:
-        return [{"name": "全部", "where": {}, "count": settings.count, **method}]
-    strata = []
-    labelled = [("lists", "经营异常或严重违法失信", {"lists": "1"})]
-    labelled += [(c, f"{c}类", {"risk": c}) for c in CLASSES]
-    labelled += [("none", "未分类", {"risk": NO_CLASS})]
-    for key, name, where in labelled:
-        ratio = settings.ratios.get(key)
-        if ratio is not None:
-            strata.append({"name": name, "where": where, "ratio": _fraction(ratio), **method})
-    return strata
-
-
-def build_params(
-    task: Task, settings: DrawSettings, exclusions: dict[str, str], witnesses: list[Witness]
-) -> dict[str, Any]:
-    kind, cap = _cap(task)
-    sources: dict[str, Any] = {"csprng": not witnesses and not settings.lottery}
-    if witnesses:
-        sources["witnesses"] = [{"name": w.name, "commitment": w.commitment} for w in witnesses]
-    if settings.lottery:
-        sources["lotteries"] = [{"name": settings.lottery}]
-    params: dict[str, Any] = {
-        "format": "suiji-params/1",
-        "task": f"{task.code} {task.name}",
-        "hash": HASH,
-        "item_kind": kind,
-        "substitutes": settings.substitutes,
-        "strata": _strata(settings),
-        "exclusions": [{"id": i, "reason": r} for i, r in sorted(exclusions.items())],
-        "overrides": [{"id": i, "reason": r} for i, r in sorted(settings.overrides.items())],
-        "sources": sources,
-    }
-    if cap is not None:
-        params["max_ratio"] = cap
-    return params
-
-
-def _exclusions(task: Task, settings: DrawSettings, ids: set[str]) -> dict[str, str]:
-    found = already_inspected(task, ids)
-    return {pid: reason for pid, reason in found.items() if pid not in settings.overrides}
-
-
-def _pool(task: Task, settings: DrawSettings) -> tuple[suiji.PoolData, list[Candidate]]:
-    found = list(pool_candidates(task, settings.conditions))
-    if not found:
-        raise ValidationError("按所选条件，名录库中没有可抽取的检查对象")
-    return suiji.pool_from_rows(POOL_COLUMNS, [c.row for c in found]), found
-
-
-@dataclass(frozen=True)
-class Preview:
-    pool_count: int
-    outside: int
-    strata: list[dict[str, Any]]
-    exclusions: dict[str, str]
-    expected: int
-
-
-def preview(task: Task, settings: DrawSettings) -> Preview:
-    """Pool size per stratum and the expected count — before anything is fixed."""
-    pool, found = _pool(task, settings)
-    exclusions = _exclusions(task, settings, {c.public_id for c in found})
-    params = build_params(task, settings, exclusions, [])
-    params["sources"] = {"csprng": True}
-    commitment = _commit(pool, params)
-    body: dict[str, Any] = commitment.body
-    strata: list[dict[str, Any]] = list(body["strata"])
-    return Preview(
-        len(found),
-        int(body["pool"]["outside"]),
-        strata,
-        exclusions,
-        sum(int(s["size"]) for s in strata),
-    )
-
-
-def _commit(pool: suiji.PoolData | suiji.PoolFile, params: dict[str, Any]) -> suiji.Commitment:
-    try:
-        return suiji.commit(pool, suiji.parse_params(params))
-    except suiji.SuijiError as exc:
-        raise ValidationError(str(exc)) from exc
-
 
 # --- steps ----------------------------------------------------------------------------------
 
@@ -245,16 +116,40 @@ def register_witness_commitment(by: User, draw: SubjectDraw, commitment: str) ->
 
 
 def _commit_draw(by: User, draw: SubjectDraw) -> None:
-    """Freeze the pool and the parameters and publish their digest — before any randomness."""
+    """Freeze the pseudonymous pool and the parameters and publish their digest — before any
+    randomness. Salts and the order of the neutral stratum numbers are drawn here (spec §12)."""
     settings = DrawSettings.from_json(draw.settings)
-    pool, found = _pool(draw.task, settings)
-    exclusions = _exclusions(draw.task, settings, {c.public_id for c in found})
-    params = build_params(draw.task, settings, exclusions, list(draw.witnesses.all()))
-    commitment = _commit(pool, params)
-    path = save_pool_file(f"{draw.task.code}-{draw.number}-pool.csv", pool)
+    as_of = timezone.now()
+    found = draw_candidates(draw.task, settings, as_of)
+    exclusions = c4_exclusions(draw.task, settings, {c.public_id for c in found})
+    layers = plan_layers(settings.ratios, settings.count, shuffle=True)
+    built = build(
+        found, layers, settings.ratios, settings.count, weighted=settings.weighted, alg=HASH
+    )
+    ids = built.by_public_id
+    params = build_params(
+        draw.task,
+        settings,
+        layers,
+        by_pool_id(ids, exclusions),
+        by_pool_id(ids, settings.overrides),
+        list(draw.witnesses.all()),
+    )
+    commitment = commit_params(built.pool, params)
+    stem = f"{draw.task.code}-{draw.number}"
+    path = save_pool_file(f"{stem}-pool.csv", built.pool)
+    mapping_path, mapping_digest = save_mapping(f"{stem}-mapping.csv", built.mapping)
     draw.params, draw.commitment = params, commitment.as_json()
-    draw.commitment_digest, draw.committed_at = commitment.digest, timezone.now()
+    draw.commitment_digest, draw.committed_at = commitment.digest, as_of
     draw.pool_file, draw.pool_count, draw.status = str(path), len(found), DrawStatus.COMMITTED
+    draw.mapping_file = str(mapping_path)
+    draw.internal = {
+        "format": INTERNAL_FORMAT,
+        "layers": [layer.as_json() for layer in layers],
+        "mapping_digest": mapping_digest,
+        "weighted": settings.weighted,
+        "credit": CreditRule.current().as_json(as_of),
+    }
     draw.save()
     Task.objects.filter(pk=draw.task_id).update(status=TaskStatus.DRAWING)
     record_event(
@@ -265,6 +160,7 @@ def _commit_draw(by: User, draw: SubjectDraw) -> None:
             "commitment": commitment.digest,
             "pool_count": len(found),
             "exclusions": len(exclusions),
+            "mapping_digest": mapping_digest,
         },
     )
 
@@ -366,9 +262,14 @@ def _sources(draw: SubjectDraw) -> suiji.Sources:
 
 
 def _store_selections(draw: SubjectDraw, record: dict[str, Any]) -> int:
+    """The selected and substitute rows, resolved through the private mapping."""
     from subjects.models import Subject
 
-    subjects = {c.public_id: c.subject_id for c in pool_candidates(draw.task, draw.conditions)}
+    try:
+        mapping = load_mapping(draw.mapping_file, str(draw.internal.get("mapping_digest", "")))
+    except MappingError as exc:
+        raise ValidationError(str(exc)) from exc
+    internal = {str(lay["name"]): str(lay["key"]) for lay in draw.internal.get("layers", [])}
     rows, selected = [], 0
     for stratum in record["subjects"]:
         for rank, pick in enumerate(stratum["selected"], start=1):
@@ -376,15 +277,18 @@ def _store_selections(draw: SubjectDraw, record: dict[str, Any]) -> int:
             selected += 1
         for rank, pick in enumerate(stratum["substitutes"], start=1):
             rows.append((stratum["name"], rank, pick, True))
-    missing = [pick["id"] for _, _, pick, _ in rows if pick["id"] not in subjects]
+    missing = [pick["id"] for _, _, pick, _ in rows if pick["id"] not in mapping]
     if missing:
-        raise ValidationError(f"抽中的对象在名录库中已不存在：{missing[0]}")
+        raise ValidationError(f"抽中的假名不在对照表中：{missing[0]}")
     DrawnSubject.objects.bulk_create(
         DrawnSubject(
             draw=draw,
-            subject=Subject(pk=subjects[pick["id"]]),
-            public_id=pick["id"],
-            stratum=name,
+            subject=Subject(pk=mapping[pick["id"]].subject_id),
+            public_id=mapping[pick["id"]].public_id,
+            pseudonym=pick["id"],
+            salt=mapping[pick["id"]].salt,
+            layer=name,
+            stratum=STRATUM_NAMES.get(internal.get(name, ""), name),
             rank=rank,
             key=pick["key"],
             is_substitute=substitute,

@@ -14,7 +14,8 @@ from plans.choices import PlanStatus
 from plans.models import PlanEntry
 from subjects.models import Industry, LicenceType, SubjectType, Tag
 from tasks.choices import TaskTrigger
-from tasks.draws import CLASSES, DrawSettings
+from tasks.draws import DrawSettings
+from tasks.pseudonyms import CLASSES
 from tasks.services import TaskValues
 
 
@@ -113,7 +114,8 @@ class DrawForm(forms.Form):
     count = forms.IntegerField(label="或按数量抽取（户）", required=False, min_value=1)
     substitutes = forms.IntegerField(label="每层备选数", min_value=0, max_value=50, initial=2)
     weighted = forms.BooleanField(
-        label="按投诉举报次数加权（投诉越多，被抽中概率越高）", required=False
+        label="按信用加权（投诉举报、不良检查结果越多，被抽中概率越高；规则见预览）",
+        required=False,
     )
     regions = forms.ModelMultipleChoiceField(
         label="定向：行政区划", queryset=Region.objects.all(), required=False, to_field_name="code"
@@ -155,6 +157,7 @@ class DrawForm(forms.Form):
     )
     overrides = forms.CharField(
         label="本年度已抽查但仍需再次抽查的对象（每行：统一社会信用代码 原因）",
+        help_text="原因随抽取记录公开（对象以假名出现），请勿填写企业名称或个人信息",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

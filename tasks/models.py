@@ -112,6 +112,18 @@ class SubjectDraw(TimeStampedModel):
     committed_at = models.DateTimeField(_("承诺时间"), null=True, blank=True)
     pool_file = models.CharField(_("候选名单文件"), max_length=255, blank=True)
     pool_count = models.PositiveIntegerField(_("候选名单数"), default=0)
+    mapping_file = models.CharField(
+        _("假名对照表文件"),
+        max_length=255,
+        blank=True,
+        help_text=_("假名 → 公开标识、盐值及定层依据；内部保存，不公开"),
+    )
+    internal = models.JSONField(
+        _("内部抽取数据"),
+        default=dict,
+        blank=True,
+        help_text=_("层号与内部分层的对应、对照表摘要、信用加权规则；不公开"),
+    )
     lottery_results = models.JSONField(_("彩票开奖结果"), default=dict, blank=True)
     record = models.JSONField(_("抽取记录"), null=True, blank=True)
     seed = models.CharField(_("种子"), max_length=64, blank=True)
@@ -199,6 +211,9 @@ class DrawnSubject(models.Model):
     draw = models.ForeignKey(SubjectDraw, on_delete=models.PROTECT, related_name="selections")
     subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="draws")
     public_id = models.CharField(_("公开标识"), max_length=80)
+    pseudonym = models.CharField(_("假名"), max_length=64, blank=True)
+    salt = models.CharField(_("盐值"), max_length=32, blank=True)
+    layer = models.CharField(_("公开层名"), max_length=50, blank=True)
     stratum = models.CharField(_("层"), max_length=50)
     rank = models.PositiveIntegerField(_("名次"))
     key = models.CharField(_("排序键"), max_length=64)

@@ -1,12 +1,17 @@
-"""Building a draw's candidate pool from the subject registry (C2–C4, C10).
+"""Building a draw's candidate pool from the subject registry (C2–C4, C10, E5).
 
-The pool carries only what the strata need: a stable public id (the 统一社会信用代码, or
-部门代码:对象编码 for subjects without one), the credit-risk class, a list flag, a weight and the
-region. One firm registered by several departments of a joint task is one candidate.
+The committed pool is public (E3): each row is a pseudonym H(salt ‖ public id) with a fresh random
+salt, the neutral stratum number (`layer`, "0" = in no stratum) and, for a weighted draw, the
+weight. The credit-risk class never appears in it; the private mapping (pseudonym → public id,
+salt, and the registry attributes that placed the row) stays in private storage
+(`tasks.pseudonyms`). One firm registered by several departments of a joint task is one
+candidate; its public id is the 统一社会信用代码, or 部门代码:对象编码 for subjects without one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,20 +19,33 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 import suiji
 from subjects.choices import OperatingStatus
 from subjects.models import Subject
 from tasks.choices import RANDOM_TRIGGERS
+from tasks.credit import CreditRule, adverse_counts, firm_key
 from tasks.models import DrawnSubject, Task
 
-POOL_COLUMNS = ("id", "risk", "lists", "weight", "region")
-NO_CLASS = "N"
+POOL_COLUMNS = ("id", "layer")
+WEIGHTED_POOL_COLUMNS = ("id", "layer", "weight")
+OUTSIDE = "0"
 CONDITION_FIELDS = ("regions", "subject_types", "industries", "licences", "tags", "flagged_only")
+# A registry code that looks like an ID-card or mobile number never becomes a public id (E3).
+_PERSONAL = re.compile(r"\d{17}[\dXx]|\d{15}|1[3-9]\d{9}")
+
+
+def _public_id(uscc: str, department_code: str, code: str, pk: int) -> str:
+    if uscc:
+        return uscc
+    if _PERSONAL.search(code):
+        return f"{department_code}:#{pk}"
+    return f"{department_code}:{code}"
 
 
 def public_id(subject: Subject) -> str:
-    return subject.uscc or f"{subject.department.code}:{subject.code}"
+    return _public_id(subject.uscc, subject.department.code, subject.code, subject.pk)
 
 
 def candidates(task: Task, conditions: dict[str, Any]) -> QuerySet[Subject]:
@@ -56,36 +74,51 @@ def candidates(task: Task, conditions: dict[str, Any]) -> QuerySet[Subject]:
 
 @dataclass(frozen=True)
 class Candidate:
+    """One candidate with the registry attributes that place it (internal, never published)."""
+
     public_id: str
     subject_id: int
-    row: tuple[str, str, str, str, str]
+    risk: str  # A–D, or "" when unclassified
+    flagged: bool  # 经营异常名录 or 严重违法失信名单
+    complaints: int
+    adverse: int  # effective adverse results in the credit window (E5)
+    cases: int  # of which followed by 立案
+    weight: int
 
 
-def pool_candidates(task: Task, conditions: dict[str, Any]) -> Iterator[Candidate]:
+def pool_candidates(
+    task: Task, conditions: dict[str, Any], as_of: dt.datetime | None = None
+) -> Iterator[Candidate]:
+    """The candidates with their credit weights: two queries whatever the pool size."""
+    rule = CreditRule.current()
+    subjects = candidates(task, conditions)
+    credit = adverse_counts(subjects, rule, as_of or timezone.now())
     seen: set[str] = set()
-    rows = (
-        candidates(task, conditions)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "uscc",
-            "code",
-            "department__code",
-            "credit_risk_class",
-            "abnormal_list",
-            "serious_violation_list",
-            "complaint_count",
-            "region__code",
-        )
+    rows = subjects.order_by("pk").values_list(
+        "pk",
+        "uscc",
+        "code",
+        "department__code",
+        "credit_risk_class",
+        "abnormal_list",
+        "serious_violation_list",
+        "complaint_count",
     )
-    for pk, uscc, code, dept, risk, abnormal, serious, complaints, region in rows.iterator(2000):
-        pid = uscc or f"{dept}:{code}"
+    for pk, uscc, code, dept, risk, abnormal, serious, complaints in rows.iterator(2000):
+        pid = _public_id(uscc, dept, code, pk)
         if pid in seen:
             continue
         seen.add(pid)
-        flagged = "1" if abnormal or serious else "0"
+        adverse, cases = credit.get(firm_key(uscc, pk), (0, 0))
         yield Candidate(
-            pid, pk, (pid, risk or NO_CLASS, flagged, str(1 + complaints), region or "")
+            pid,
+            pk,
+            risk or "",
+            bool(abnormal or serious),
+            complaints,
+            adverse,
+            cases,
+            rule.weight(complaints, adverse, cases),
         )
 
 
@@ -111,12 +144,16 @@ def already_inspected(task: Task, public_ids: set[str]) -> dict[str, str]:
     }
 
 
+def draws_folder() -> Path:
+    folder = Path(settings.PRIVATE_FILES_ROOT) / "draws"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def save_pool_file(name: str, pool: suiji.PoolData) -> Path:
     """Write a pool in its canonical text (header, then the sorted lines) to private storage,
     where a verifier or a later step reads it back; return the path."""
-    folder = Path(settings.PRIVATE_FILES_ROOT) / "draws"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
+    path = draws_folder() / name
     with path.open("wb") as out:
         out.write(pool.header())
         for block in pool.iter_blocks():

@@ -68,8 +68,12 @@ def _date(value: dt.date | None) -> str:
 def _library_rows(departments: Iterable[Department]) -> list[tuple[str, ...]]:
     codes = {d.pk: d.name for d in departments}
     rows: list[tuple[str, ...]] = []
+    # Only people who can be drawn: the library is published with the record (E3), and another
+    # status (休假/病假 …) is personal information. Nobody else qualifies (spec §7.2) anyway.
     inspectors = (
-        Inspector.objects.filter(department_id__in=codes, is_archived=False)
+        Inspector.objects.filter(
+            department_id__in=codes, is_archived=False, status=InspectorStatus.ACTIVE
+        )
         .select_related("unit")
         .prefetch_related("enforcement_areas")
     )
@@ -84,12 +88,12 @@ def _library_rows(departments: Iterable[Department]) -> list[tuple[str, ...]]:
                 i.certificate_no,
                 _date(i.certificate_valid_from),
                 _date(i.certificate_valid_until),
-                "active" if i.status == InspectorStatus.ACTIVE else i.status,
+                "active",
             )
         )
-    experts = Expert.objects.filter(department_id__in=codes, is_archived=False).prefetch_related(
-        "enforcement_areas"
-    )
+    experts = Expert.objects.filter(
+        department_id__in=codes, is_archived=False, is_available=True
+    ).prefetch_related("enforcement_areas")
     for e in experts:
         rows.append(
             (
@@ -101,7 +105,7 @@ def _library_rows(departments: Iterable[Department]) -> list[tuple[str, ...]]:
                 "",
                 "",
                 "",
-                "active" if e.is_available else "unavailable",
+                "active",
             )
         )
     return rows

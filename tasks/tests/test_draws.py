@@ -196,7 +196,12 @@ def test_subjects_inspected_this_year_for_the_same_item_are_excluded(
     again = set(d2.selections.values_list("public_id", flat=True))
     assert again & drawn == {override}
     assert d2.params is not None
-    assert d2.params["overrides"][0]["id"] == override
+    # exclusions and overrides are committed over pseudonyms, with their reasons (C4, E3)
+    pseudonym = d2.selections.get(public_id=override).pseudonym
+    assert d2.params["overrides"] == [{"id": pseudonym, "reason": "投诉较多，经批准再次抽查"}]
+    assert len(d2.params["exclusions"]) == len(drawn) - 1
+    assert all(e["reason"].startswith("本年度已在任务") for e in d2.params["exclusions"])
+    assert not {e["id"] for e in d2.params["exclusions"]} & drawn
 
 
 def test_targeted_tasks_are_not_drawn(

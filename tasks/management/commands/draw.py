@@ -18,7 +18,7 @@ class Command(BaseCommand):
     help = (
         "命令行组织抽取（与网页、接口同一套规则）：preview 预览；commit 确定名单与参数；"
         "execute 抽取并锁定；teams 选派检查人员；recuse 回避；records 生成检查记录表；"
-        "complete 办结；void 申请作废；status 查看。"
+        "complete 办结；void 申请作废；status 查看；verify 内部核验（公开记录、揭示与假名对照表）。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,10 +34,11 @@ class Command(BaseCommand):
                 "complete",
                 "void",
                 "status",
+                "verify",
             ],
         )
         parser.add_argument("task", help="任务编号，如 2027-DEMO-MX-ZRZY-001")
-        parser.add_argument("--user", required=True, help="以哪个账户的身份操作（须有相应角色）")
+        parser.add_argument("--user", help="以哪个账户的身份操作（须有相应角色；verify 不需要）")
         parser.add_argument(
             "--ratio",
             action="append",
@@ -47,6 +48,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--count", type=int)
         parser.add_argument("--substitutes", type=int, default=2)
+        parser.add_argument(
+            "--weighted", action="store_true", help="按信用加权抽取（规则见 docs/lifecycle.md）"
+        )
         parser.add_argument("--min-team-size", type=int, default=2)
         parser.add_argument("--reason", default="")
         parser.add_argument(
@@ -55,8 +59,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         context.channel.set(Channel.CLI)
-        user = User.objects.filter(username=options["user"], is_active=True).first()
         task = Task.objects.filter(code=options["task"]).first()
+        if options["step"] == "verify" and task is not None:
+            self._verify(task)
+            return
+        user = User.objects.filter(username=options["user"] or "", is_active=True).first()
         if user is None or task is None:
             raise CommandError("找不到该账户或任务编号")
         try:
@@ -64,6 +71,27 @@ class Command(BaseCommand):
         except (ValidationError, PermissionDenied) as exc:
             message = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             raise CommandError(message) from exc
+
+    def _verify(self, task: Task) -> None:
+        from tasks.verification import verify_draw
+
+        failed = []
+        drawn = task.draws.exclude(record__isnull=True).order_by("number")
+        if not drawn.exists():
+            raise CommandError("该任务还没有完成的抽取")
+        for draw in drawn:
+            self.stdout.write(f"第 {draw.number} 次抽取（{draw.get_status_display()}）")
+            report = verify_draw(draw)
+            for check in report.checks:
+                mark = "通过" if check.ok else "未通过"
+                self.stdout.write(f"  [{mark}] {check.name}：{check.message}")
+            for note in report.notes:
+                self.stdout.write(f"  [提示] {note}")
+            if not report.ok:
+                failed.append(draw.number)
+        if failed:
+            raise CommandError(f"第 {'、'.join(map(str, failed))} 次抽取核验未通过")
+        self.stdout.write("全部核验通过")
 
     def _settings(self, options: dict[str, Any]) -> draws.DrawSettings:
         ratios: dict[str, Decimal | None] = {}
@@ -74,7 +102,10 @@ class Command(BaseCommand):
             except ArithmeticError as exc:
                 raise CommandError(f"比例“{text}”格式不正确，应为 类别=百分比") from exc
         return draws.DrawSettings(
-            ratios=ratios, count=options["count"], substitutes=options["substitutes"]
+            ratios=ratios,
+            count=options["count"],
+            substitutes=options["substitutes"],
+            weighted=options["weighted"],
         )
 
     def _live(self, task: Task) -> SubjectDraw:
@@ -91,6 +122,10 @@ class Command(BaseCommand):
                     f"{s['name']}：名单 {s['population']}，排除 {s['excluded']}，抽取 {s['size']}"
                 )
             self.stdout.write(f"预计抽取 {result.expected} 户（候选 {result.pool_count} 户）")
+            self.stdout.write(
+                f"信用加权规则：{result.credit.rule}；{result.credit.raised_by_results} 户因不良"
+                f"检查结果提高了权重（{'本次按权重抽取' if result.credit.applied else '本次未加权'}）"
+            )
         elif step == "commit":
             draw = draws.prepare_draw(user, task, self._settings(options))
             self.stdout.write(f"已承诺：{draw.commitment_digest or '（待见证人提交承诺值）'}")
