@@ -16,12 +16,15 @@ def root(request: HttpRequest) -> HttpResponse:
 
 @login_only
 def home(request: HttpRequest) -> HttpResponse:
+    from oversight.services import reminders
     from plans.services import plan_reminder
     from publication.services import PUBLISHERS, counts_for
 
     user = acting_user(request)
     sections = [{"role": role.value, "label": role.label} for role in Role if user.has_role(role)]
     notices = [n for n in (plan_reminder(user),) if n]
+    if not user.has_role(Role.CONFERENCE_OFFICE):  # its role card lists them already
+        notices += reminders(user)
     publication_counts = None
     if user.has_role(*PUBLISHERS) and user.department_id is not None:
         publication_counts = counts_for(user)

@@ -29,9 +29,11 @@ def load_demo_county(with_registries: bool = False) -> Counter[str]:
         if with_registries:
             from demo.lifecycle import load_lifecycle
             from demo.registries import load_registries
+            from oversight.demo import load_oversight_demo
 
             load_registries(created)
             load_lifecycle(created)
+            load_oversight_demo(created)
     return created
 
 
