@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test lint typecheck check ci bench clean browser-deps
+.PHONY: install run demo test lint typecheck check ci bench clean browser-deps bench-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench: install
 # Debian's chromium for the browser tests (they are skipped when it is missing).
 browser-deps:
 	command -v chromium >/dev/null && fc-list | grep -qi wqy || (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei)
+
+# wrk, the HTTP load generator of bench/portal_load.py (Debian package).
+bench-deps:
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache .pytest_cache

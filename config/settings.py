@@ -205,6 +205,31 @@ PUBLICATION_DISPLAY_MONTHS = env_int("PUBLICATION_DISPLAY_MONTHS", 36)
 PUBLICATION_DUE_SOON_DAYS = env_int("PUBLICATION_DUE_SOON_DAYS", 3)
 OBJECTION_DAYS = env_int("OBJECTION_DAYS", 15)
 
+# --- Oversight (F1, F2) ---
+# Monthly report due on this day of the next month; summaries due on these dates (MM-DD) of the
+# same year (seed 004 §五(五)); a due day that is not a working day moves to the next one.
+OVERSIGHT_MONTHLY_REPORT_DAY = env_int("OVERSIGHT_MONTHLY_REPORT_DAY", 5)
+OVERSIGHT_HALF_YEAR_SUMMARY_DUE = env_str("OVERSIGHT_HALF_YEAR_SUMMARY_DUE", "09-06")
+OVERSIGHT_ANNUAL_SUMMARY_DUE = env_str("OVERSIGHT_ANNUAL_SUMMARY_DUE", "11-30")
+OVERSIGHT_DUE_ROLLS_TO_WORKING_DAY = env_bool("OVERSIGHT_DUE_ROLLS_TO_WORKING_DAY", True)
+# Home-page reminders start this many days before a summary is due.
+OVERSIGHT_REMINDER_DAYS = env_int("OVERSIGHT_REMINDER_DAYS", 14)
+# The dashboard's figures are kept this long per (departments, year) in the cache; 0 = always
+# computed afresh. Submitted reports never use the cache.
+OVERSIGHT_CACHE_SECONDS = env_int("OVERSIGHT_CACHE_SECONDS", 300)
+if not 1 <= OVERSIGHT_MONTHLY_REPORT_DAY <= 28:
+    raise ImproperlyConfigured("OVERSIGHT_MONTHLY_REPORT_DAY 应在 1 至 28 之间")
+if not all(
+    len(v) == 5
+    and v[2] == "-"
+    and v[:2].isdigit()
+    and v[3:].isdigit()
+    and 1 <= int(v[:2]) <= 12
+    and 1 <= int(v[3:]) <= 31
+    for v in (OVERSIGHT_HALF_YEAR_SUMMARY_DUE, OVERSIGHT_ANNUAL_SUMMARY_DUE)
+):
+    raise ImproperlyConfigured("OVERSIGHT_*_SUMMARY_DUE 应为 MM-DD 格式的日期，如 09-06")
+
 # --- Plans (B1) ---
 PLAN_REMINDER_DAYS = env_int("PLAN_REMINDER_DAYS", 31)
 
@@ -255,8 +280,35 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"AuditOutcomeEnum": "audit.choices.Outcome"},
+    "ENUM_NAME_OVERRIDES": {
+        "AuditOutcomeEnum": "audit.choices.Outcome",
+        "CorrectionSourceEnum": "publication.choices.CorrectionSource",
+        "CalendarSourceEnum": "workdays.choices.Source",
+    },
 }
+# Public portal (E2): rate limits per client address, counted in the cache below. "N/period",
+# period one of s, min, hour, day (DRF's throttle syntax).
+PUBLIC_API_RATE = env_str("PUBLIC_API_RATE", "60/min")
+PUBLIC_OBJECTION_RATE = env_str("PUBLIC_OBJECTION_RATE", "10/hour")
+for _name in ("PUBLIC_API_RATE", "PUBLIC_OBJECTION_RATE"):
+    _num, _, _period = globals()[_name].partition("/")
+    if not (_num.isdigit() and _period[:1] in ("s", "m", "h", "d")):
+        raise ImproperlyConfigured(f"{_name} 应形如 60/min，实际为 {globals()[_name]!r}")
+# The cache must be shared by every worker process for the limits to hold: in production set
+# CACHE_URL=redis://127.0.0.1:6379/1; the default in-process cache suits one process only.
+CACHE_URL = env_str("CACHE_URL", "locmem://")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "ssj",
+        }
+    }
+elif CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_URL 应以 redis:// 或 locmem:// 开头，实际为 {CACHE_URL!r}")
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from tasks.public import public_task
+from portal.views import task as public_task
 
 urlpatterns = [
     path("", include("core.urls")),

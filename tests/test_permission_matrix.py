@@ -25,8 +25,15 @@ from organisations.models import Department, Region, Unit
 
 # Reachable without a role: login flow, error-free redirects and the API's own plumbing.
 PUBLIC = {"core:root", "accounts:login", "accounts:logout", "accounts:otp", "public-task"}
+# The public portal (E2): every page and API route in these namespaces is open to anyone
+# (portal/tests/test_portal_routes.py checks that each answers without a login).
+PUBLIC_NAMESPACES = ("portal:", "public-api:")
 ANY_LOGGED_IN = {"api-root", "api-me", "api-schema", "api-docs"}
 SKIP_PREFIXES = ("admin:",)
+
+
+def is_public(name: str) -> bool:
+    return name in PUBLIC or name.startswith(PUBLIC_NAMESPACES)
 
 
 def _dept() -> Department:
@@ -103,7 +110,7 @@ def test_every_route_declares_its_roles() -> None:
     undeclared = [
         r.name
         for r in routes()
-        if r.name not in PUBLIC | ANY_LOGGED_IN and allowed_roles(r) is None
+        if not is_public(r.name) and r.name not in ANY_LOGGED_IN and allowed_roles(r) is None
     ]
     assert undeclared == [], f"这些地址没有声明允许的角色：{undeclared}"
 
@@ -148,7 +155,7 @@ def test_permission_matrix(demo_org: None, role: Role) -> None:
     user = User.objects.get(username=__import__("conftest").ROLE_USERS[role])
     failures = []
     for route in routes():
-        if route.name in PUBLIC:
+        if is_public(route.name):
             continue
         client = login_client(Client(), user)
         kwargs = samples[route.name]() if route.has_args else {}
@@ -168,7 +175,7 @@ def test_anonymous_users_reach_only_public_pages(demo_org: None) -> None:
     samples = SAMPLES | _app_samples()
     failures = []
     for route in routes():
-        if route.name in PUBLIC:
+        if is_public(route.name):
             continue
         url = reverse(route.name, kwargs=samples[route.name]() if route.has_args else {})
         status, _method = _request(Client(), url, url.startswith("/api/v1/"))
