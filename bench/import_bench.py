@@ -18,8 +18,28 @@ expect ±20 %): commit rows/s · preview rows/s · peak MB
     after    sqlite csv  17,045 ·  46,907 · 177    postgres csv  9,224 ·  43,711 · 159
              sqlite xlsx  5,696 ·   7,516 · 180    postgres xlsx 4,680 ·   7,654 · 158
 
-The csv target is still missed, and why: on SQLite the insert itself (seven indexes on
-subjects_subject, three of them on random USCC-like keys, plus a CHECK evaluated by Python's
+Re-measured (the same machine, one run each, this process's session and a private PostgreSQL 15
+cluster with the shared one's settings given scheduling priority over other sessions' load 3-6):
+commit rows/s · preview rows/s · re-import rows/s · peak MB
+
+    100,000  sqlite csv   20,196 · 50,381 ·  9,687 · 181   postgres csv  9,423 · 66,086 · 6,322 · 163
+    200,000  sqlite csv   22,423 · 43,880 · 10,694 · 240   postgres csv  7,711 · 61,532 · 5,007 · 218
+    100,000  sqlite xlsx   7,636 ·  9,169 ·  5,163 · 183   postgres xlsx 3,819 · 7,776 · 3,077 · 165
+
+PostgreSQL's server alone needs 5.2-5.7 s of CPU per 100,000 subjects (the backend's own CPU time),
+more than the 5 s that 20,000 rows/s allows; `perf` on the backend puts ~73 % of it in the
+foreign-key triggers (AfterTriggerFireDeferred → RI_FKey_check → SPI: about 530,000 checks, four
+per subject and two per licence link) and ~8 % in COPY itself. Overlapping validation with the
+COPY in a writer thread on the same connection was tried (with SET CONSTRAINTS ALL IMMEDIATE so
+the checks ran during the overlap) and was slower here (12.8-17.5 s against 10.7-10.9 s,
+interleaved runs): the writer waits up to the 5 ms GIL switch interval after each network wait while the
+validating thread holds the GIL, and immediate checks cost the server more. Peak memory rises
+~55 MB per 100,000 rows in this process: ~19 MB is the code and USCC sets kept to name duplicates
+(commit alone: 133 MB at 100,000 rows, 152 MB at 200,000), the rest is the stored-registry index
+the re-import loads.
+
+Earlier analysis. The csv target is still missed, and why: on SQLite the insert itself (seven
+indexes on subjects_subject, three of them on random USCC-like keys, plus a CHECK evaluated by Python's
 REGEXP per row) costs ~20 µs/row in C, validation ~22 µs/row; on PostgreSQL the client now
 spends ~36 µs/row (binary COPY) but the server needs ~70 µs/row for the COPY (index upkeep) and,
 at COMMIT, the deferred foreign-key checks (six per subject, two per link row) — the client sits

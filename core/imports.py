@@ -478,10 +478,19 @@ def _flush(
 
 
 def split_list(text: str) -> list[str]:
+    if LIST_SEPARATORS.search(text) is None:  # one value, the common case: no split
+        stripped = text.strip()
+        return [stripped] if stripped else []
     return [part.strip() for part in LIST_SEPARATORS.split(text) if part.strip()]
 
 
+_BOOL_WORDS = {word: True for word in TRUE_WORDS} | {word: False for word in FALSE_WORDS}
+
+
 def parse_bool(text: str) -> bool | None:
+    flag = _BOOL_WORDS.get(text)  # cells arrive stripped: most are exactly 是 or 否
+    if flag is not None:
+        return flag
     lowered = text.strip().lower()
     if lowered in TRUE_WORDS:
         return True

@@ -302,7 +302,7 @@ class SubjectImport(ImportSpec):
         problems: list[tuple[str, str]] = []
         parsers = self.parsers
         v: dict[str, Any] = {
-            key: (parsers[key](text, problems) if key in parsers else text)
+            key: (text if (parse := parsers.get(key)) is None else parse(text, problems))
             for key, text in raw.items()
         }
         if not problems:

@@ -183,3 +183,46 @@ def test_cli_reports_errors_and_exits_nonzero(demo_org: None, tmp_path: Path) ->
     assert Subject.objects.count() == 0
     with pytest.raises(CommandError, match="部门机构代码"):
         call_command("import_subjects", str(path), "--department", "NOPE")
+
+
+def test_a_failing_bulk_insert_rolls_the_whole_import_back(
+    demo_org: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error while writing a later chunk reaches the caller, and nothing of the import (rows
+    of earlier chunks, links, audit events) is kept."""
+    from core.import_tools import bulk_insert as real
+    from subjects import imports
+
+    calls = {"n": 0}
+
+    def fail_on_third(*args: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("磁盘已满")
+        real(*args)
+
+    monkeypatch.setattr(imports, "bulk_insert", fail_on_third)
+    monkeypatch.setattr(SubjectImport, "chunk_size", 5)
+    path = testing.write_csv(tmp_path / "s.csv", testing.SUBJECT_HEADERS, testing.subject_rows(20))
+    events = AuditEvent.objects.count()
+
+    with pytest.raises(RuntimeError, match="磁盘已满"):
+        _import(path)
+
+    assert Subject.objects.count() == 0
+    assert AuditEvent.objects.count() == events
+
+
+def test_every_chunk_is_written_and_audited_in_file_order(
+    demo_org: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(SubjectImport, "chunk_size", 7)
+    rows = testing.subject_rows(50)
+    result = _import(testing.write_csv(tmp_path / "s.csv", testing.SUBJECT_HEADERS, rows))
+    assert result.committed
+    assert result.created == Subject.objects.count() == 50
+    assert [c.row for c in result.samples] == list(range(2, 22))
+    imported = AuditEvent.objects.filter(action="subject.imported").order_by("seq")
+    codes = [(e.after or {})["codes"] for e in imported]
+    assert [len(c) for c in codes] == [7] * 7 + [1]
+    assert [code for chunk in codes for code in chunk] == [r[3] for r in rows]
