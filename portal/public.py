@@ -8,6 +8,7 @@ objector's contact, free-text remarks meant for staff.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -333,24 +334,31 @@ def task_detail(task: Task) -> dict[str, Any]:
     }
 
 
-def task_files(task: Task) -> dict[str, bytes]:
-    """Every downloadable public file of a task's draws, by file name."""
+def task_file(task: Task, name: str) -> bytes | Path | None:
+    """One downloadable public file of a task's draws by name: bytes, or the path of a pool
+    file (streamed, never read whole into memory), or None."""
     from tasks.bundle import public_draw_bundle, public_team_bundle
 
-    files: dict[str, bytes] = {}
     for draw in task.draws.filter(status__in=PUBLIC_DRAW_STATUSES):
         try:
-            files.update(public_draw_bundle(draw).files())
+            bundle = public_draw_bundle(draw)
         except ValidationError:
             continue
+        if name == bundle.pool_name:
+            return bundle.pool_path
+        small = bundle.small_files()
+        if name in small:
+            return small[name]
     for team_draw in TeamDraw.objects.filter(
         task=task, subject_draw__status__in=PUBLIC_DRAW_STATUSES
     ).select_related("department", "subject_draw", "task"):
         try:
-            files.update(public_team_bundle(team_draw).files())
+            files = public_team_bundle(team_draw).files()
         except ValidationError:
             continue
-    return files
+        if name in files:
+            return files[name]
+    return None
 
 
 # --- item lists -----------------------------------------------------------------------------

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -104,12 +105,19 @@ def task(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def task_file(request: HttpRequest, code: str, name: str) -> HttpResponse:
-    files = public.task_files(_public_task(code))
-    if name not in files:
+def task_file(request: HttpRequest, code: str, name: str) -> HttpResponse | FileResponse:
+    found = public.task_file(_public_task(code), name)
+    if found is None:
         raise Http404("没有这个文件")
     kind = "text/csv" if name.endswith(".csv") else "application/json"
-    response = HttpResponse(files[name], content_type=f"{kind}; charset=utf-8")
+    if isinstance(found, Path):
+        return FileResponse(
+            found.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type=f"{kind}; charset=utf-8",
+        )
+    response = HttpResponse(found, content_type=f"{kind}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

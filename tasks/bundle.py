@@ -51,7 +51,7 @@ class PublicDrawBundle:
 
     `files()` gives the three downloads by file name; `explanation` is Chinese text and figures
     for the page. `record` is `suiji-draw-record/1` (pool not inlined), `reveal` is
-    `suiji-reveal/1`, `pool_csv` the canonical pseudonymous pool (columns id, layer[, weight]).
+    `suiji-reveal/1`, `pool_path` the canonical pseudonymous pool file (columns id, layer[, weight]).
     """
 
     task_code: str
@@ -59,7 +59,7 @@ class PublicDrawBundle:
     status: str
     record: dict[str, Any]
     reveal: dict[str, Any]
-    pool_csv: bytes
+    pool_path: Path
     revealed: list[RevealedRow]
     explanation: dict[str, Any]
     record_name: str
@@ -74,12 +74,20 @@ class PublicDrawBundle:
     def commitment(self) -> dict[str, Any]:
         return dict(self.record["commitment"])
 
-    def files(self) -> dict[str, bytes]:
+    @property
+    def pool_csv(self) -> bytes:
+        """The pool file's bytes; read only when asked for (a provincial pool is large)."""
+        return self.pool_path.read_bytes()
+
+    def small_files(self) -> dict[str, bytes]:
+        """The record and the reveal, without reading the pool."""
         return {
             self.record_name: _json_bytes(self.record),
-            self.pool_name: self.pool_csv,
             self.reveal_name: _json_bytes(self.reveal),
         }
+
+    def files(self) -> dict[str, bytes]:
+        return {**self.small_files(), self.pool_name: self.pool_csv}
 
 
 def _refuse_unless_public(draw: SubjectDraw) -> None:
@@ -118,7 +126,7 @@ def public_draw_bundle(draw: SubjectDraw) -> PublicDrawBundle:
         status=draw.status,
         record=record,
         reveal=reveal,
-        pool_csv=Path(draw.pool_file).read_bytes(),
+        pool_path=Path(draw.pool_file),
         revealed=revealed,
         explanation=_explain_draw(draw, record, *names),
         record_name=names[0],

@@ -101,7 +101,12 @@ def crawl(client: Client, seeds: list[str], addresses: list[str]) -> tuple[set[s
         if response.status_code == 302:
             queue.append(_local(response["Location"], url) or "/public/")
             continue
-        body = response.content.decode("utf-8")
+        raw = (
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]
+            if response.streaming
+            else response.content
+        )
+        body = raw.decode("utf-8")
         problems += [f"{url}: {p}" for p in text_leaks(body, addresses)]
         kind = response["Content-Type"]
         if "application/json" in kind:

@@ -64,7 +64,12 @@ def test_open_the_task_download_the_draw_record_and_verify_it(
         response = client.get(link)
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
-        (tmp_path / link.rsplit("/", 1)[1]).write_bytes(response.content)
+        raw = (
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]
+            if response.streaming
+            else response.content
+        )
+        (tmp_path / link.rsplit("/", 1)[1]).write_bytes(raw)
     for command in commands:
         run = subprocess.run(
             [sys.executable, *command.split()[1:]],
