@@ -36,7 +36,7 @@ def test_the_public_finds_a_firm_and_verifies_the_draw(
     page.fill("input[name=q]", pub.subject_name[3:7])
     page.get_by_role("button", name="查询").click()
     page.wait_for_load_state()
-    page.get_by_role("link", name=pub.subject_name).first.click()
+    page.get_by_role("link", name=pub.subject_name, exact=True).first.click()
     page.wait_for_load_state()
     assert CORRECTED_RESULT in page.content()
     assert page.locator("del", has_text=pub.content["result"]).count() >= 1
@@ -44,7 +44,7 @@ def test_the_public_finds_a_firm_and_verifies_the_draw(
     page.fill("input[name=q]", pub.subject_code)
     page.get_by_role("button", name="查询").click()
     page.wait_for_load_state()
-    page.get_by_role("link", name=pub.subject_name).first.click()
+    page.get_by_role("link", name=pub.subject_name, exact=True).first.click()
     page.wait_for_load_state()
     page.get_by_role("link", name="查看任务与抽取记录").first.click()
     page.wait_for_load_state()
