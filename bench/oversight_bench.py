@@ -8,7 +8,8 @@ figures API: median and max of 5 after one warm-up.
     python bench/oversight_bench.py --keep     # leave the scratch database for inspection
     python bench/oversight_bench.py --reuse    # time a kept database again
 
-Target: ≤ 1 s each. Prints figures; asserts nothing. The bulk rows are written with
+Target: ≤ 1 s each. Prints figures; asserts nothing. The query count is of the request's own
+connection: on PostgreSQL the dashboard runs some queries on others (`figures.concurrently`). The bulk rows are written with
 INSERT … SELECT generate_series (the fastest way in; the services are timed elsewhere).
 """
 

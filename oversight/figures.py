@@ -20,10 +20,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
+from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.db import connection, connections
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
@@ -261,21 +264,66 @@ class Fact:
     risk: str | None = None
 
 
+# The sources whose queries run on a second connection alongside the others (see concurrently),
+# so that the two sides take about as long: the records (joined to the subjects for the risk
+# class) on one side, the drawn subjects and the publications (joined to their records) on the
+# other.
+ALONGSIDE = frozenset({"drawn", "published", "overdue"})
+
+
 def _facts(departments: Departments, period: Period, today: dt.date) -> list[Fact]:
-    facts: list[Fact] = []
+    queries: dict[str, QuerySet[Any]] = {}
     for key, source in SOURCES.items():
         qs = in_departments(source, source.base(period, today), departments)
         if key == "draws":
-            for task_id, pool in qs.values_list("task_id", "pool_count"):
-                facts.append(Fact(task_id, None, {"pool": pool}))
+            queries[key] = qs.values_list("task_id", "pool_count")
             continue
         group = [g for g in (source.task, source.own, source.risk) if g]
         annotations = {name: Count("pk", filter=q) for name, q in source.counts.items()}
-        for row in qs.order_by().values(*group).annotate(**annotations):
+        queries[key] = qs.order_by().values(*group).annotate(**annotations)
+    here = [key for key in queries if key not in ALONGSIDE]
+    there = [key for key in queries if key in ALONGSIDE]
+    fetched: dict[str, list[Any]] = {}
+    for part in concurrently(*(partial(_fetch, queries, keys) for keys in (here, there) if keys)):
+        fetched.update(part)
+    facts: list[Fact] = []
+    for key, source in SOURCES.items():
+        if key == "draws":
+            facts.extend(Fact(task_id, None, {"pool": pool}) for task_id, pool in fetched[key])
+            continue
+        for row in fetched[key]:
             own = row[source.own] if source.own else None
             risk = row[source.risk] if source.risk else None
             facts.append(Fact(row[source.task], own, {n: row[n] for n in source.counts}, risk))
     return facts
+
+
+def _fetch(queries: dict[str, QuerySet[Any]], keys: list[str]) -> dict[str, list[Any]]:
+    return {key: list(queries[key]) for key in keys}
+
+
+def concurrently(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls at the same time and return their results in order: the first on this thread,
+    each other one on a thread and database connection of its own (closed when it is done).
+
+    Only on PostgreSQL outside a transaction: another connection would not see the rows of an
+    open transaction (a test's, say), and SQLite runs one query at a time anyway; elsewhere the
+    calls run one after the other. Each query reads its own snapshot either way (autocommit).
+    Whatever depends on the time zone or language (a period's bounds, say) is to be worked out
+    before, on this thread: a worker thread has the defaults."""
+    if len(calls) < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return [call() for call in calls]
+
+    def on_own_connection(call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=len(calls) - 1) as pool:
+        futures = [pool.submit(on_own_connection, call) for call in calls[1:]]
+        first = calls[0]()
+        return [first, *(future.result() for future in futures)]
 
 
 @dataclass
@@ -333,22 +381,44 @@ def attribute(
     today = today or timezone.localdate()
     facts = _facts(departments, period, today)
     result = Attribution(tasks=task_infos(f.task_id for f in facts))
+    # A province's year is some 10,000 facts, each added to several totals: add plain lists of
+    # numbers (one position per figure) and make the Counts once at the end.
+    position = {name: i for i, name in enumerate(COUNT_NAMES)}
+    owners_of = {pk: frozenset(info.departments) for pk, info in result.tasks.items()}
+    total = [0] * len(COUNT_NAMES)
+    by_department: dict[int, list[int]] = {}
+    by_task: dict[int, list[int]] = {}
+    by_task_department: dict[tuple[int, int], list[int]] = {}
+    by_risk: dict[str, list[int]] = {}
+
+    def row(table: dict[Any, list[int]], key: Any) -> list[int]:
+        found = table.get(key)
+        if found is None:
+            found = table[key] = [0] * len(COUNT_NAMES)
+        return found
+
     for fact in facts:
-        info = result.tasks[fact.task_id]
-        owners = info.departments | ({fact.own} if fact.own else set())
-        targets = owners & departments
+        owners = owners_of[fact.task_id]
+        targets = (owners | {fact.own} if fact.own else owners) & departments
         if not targets:
             continue
         if "pool" in fact.values:
             result.drawn_tasks.add(fact.task_id)
-        for name, n in fact.values.items():
-            result.total.add(name, n)
-            result.by_task[fact.task_id].add(name, n)
-            if fact.risk is not None:
-                result.by_risk[fact.risk].add(name, n)
-            for dept in targets:
-                result.by_department[dept].add(name, n)
-                result.by_task_department[(fact.task_id, dept)].add(name, n)
+        values = [(position[name], n) for name, n in fact.values.items()]
+        rows = [total, row(by_task, fact.task_id)]
+        if fact.risk is not None:
+            rows.append(row(by_risk, fact.risk))
+        for dept in targets:
+            rows.append(row(by_department, dept))
+            rows.append(row(by_task_department, (fact.task_id, dept)))
+        for numbers in rows:
+            for i, n in values:
+                numbers[i] += n
+    result.total = Counts(*total)
+    result.by_department.update((k, Counts(*v)) for k, v in by_department.items())
+    result.by_task.update((k, Counts(*v)) for k, v in by_task.items())
+    result.by_task_department.update((k, Counts(*v)) for k, v in by_task_department.items())
+    result.by_risk.update((k, Counts(*v)) for k, v in by_risk.items())
     return result
 
 
@@ -471,16 +541,23 @@ def joint_figures(
     min_departments = conference.min_departments_per_joint_inspection if conference else 3
     tasks = [attribution.tasks[t] for t in sorted(attribution.drawn_tasks)]
     joint = [t for t in tasks if t.is_joint]
-    per_department = {}
-    for dept in listed:
-        mine = [t for t in tasks if dept in t.departments]
-        mine_joint = [t for t in mine if t.is_joint]
-        per_department[dept] = {
-            "random_tasks": len(mine),
-            "joint_tasks": len(mine_joint),
-            "joint_share": percent(len(mine_joint), len(mine)),
-            "meets_target": len(mine_joint) >= min_joint,
+    listed = list(listed)
+    mine = dict.fromkeys(listed, 0)
+    mine_joint = dict.fromkeys(listed, 0)
+    for t in tasks:
+        for dept in t.departments:
+            if dept in mine:
+                mine[dept] += 1
+                mine_joint[dept] += t.is_joint
+    per_department = {
+        dept: {
+            "random_tasks": mine[dept],
+            "joint_tasks": mine_joint[dept],
+            "joint_share": percent(mine_joint[dept], mine[dept]),
+            "meets_target": mine_joint[dept] >= min_joint,
         }
+        for dept in listed
+    }
     return {
         "conference": conference.name if conference else "",
         "min_joint_per_department": min_joint,

@@ -260,9 +260,13 @@ def dashboard(
     and the API."""
     today = today or timezone.localdate()
     period = year_period(year)
-    attribution = figures.attribute(departments, period, today)
+    # The repeat-inspection warnings read the year's records again (by 统一社会信用代码): on
+    # PostgreSQL they are computed on a second connection while the figures are.
+    attribution, repeat = figures.concurrently(
+        lambda: figures.attribute(departments, period, today),
+        lambda: figures.repeat_inspections(departments, period),
+    )
     joint = figures.joint_figures(attribution, departments, listed)
-    repeat = figures.repeat_inspections(departments, period)
     names = department_names(
         set(listed) | {r["department_id"] for r in repeat} | {r["prev_department"] for r in repeat}
     )
