@@ -12,16 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from items.choices import InspectionMethod
 from items.models import InspectionItem, ItemList
 from plans.choices import AdjustmentStatus, DrawBasis
 from plans.models import AnnualPlan, PlanAdjustment, PlanEntry
-from publication.choices import CorrectionState, ObjectionState
-from publication.content import FIELD_LABELS, displayed, inspection_type, plan_number
+from publication.choices import CorrectionState, ObjectionState, PublicationState
+from publication.content import FIELD_LABELS, inspection_type, plan_number
 from publication.models import Correction, Objection, ResultPublication
+from publication.services import shown_content
 from tasks.choices import DrawStatus, TaskStatus
 from tasks.models import SubjectDraw, Task, TeamDraw
 
@@ -61,24 +62,13 @@ def _methods(codes: str | list[str]) -> list[str]:
 
 
 def public_results() -> QuerySet[ResultPublication]:
-    """Every result the public may see, newest first, with its published corrections."""
-    corrections = Correction.objects.filter(state=CorrectionState.PUBLISHED).order_by(
-        "published_at", "pk"
-    )
+    """Every result the public may see, newest first, with its corrections prefetched (only the
+    published ones are shown: `publication.services.shown_content`)."""
     return (
         ResultPublication.objects.public()
         .order_by("-published_on", "-id")
-        .prefetch_related(Prefetch("corrections", corrections, to_attr="public_corrections"))
+        .prefetch_related("corrections")
     )
-
-
-def _shown(pub: ResultPublication) -> dict[str, Any]:
-    corrections = getattr(pub, "public_corrections", None)
-    if corrections is None:
-        corrections = list(
-            pub.corrections.filter(state=CorrectionState.PUBLISHED).order_by("published_at", "pk")
-        )
-    return displayed(pub.content or {}, [c.changes for c in corrections])
 
 
 def _clean_value(name: str, value: Any) -> Any:
@@ -108,7 +98,7 @@ def display_value(name: str, value: Any) -> str:
 
 def result_row(pub: ResultPublication) -> dict[str, Any]:
     """One line of a search result list."""
-    shown = _shown(pub)
+    shown = shown_content(pub)
     return {
         "id": pub.pk,
         "subject_name": str(shown.get("subject_name") or pub.subject_name),
@@ -119,7 +109,7 @@ def result_row(pub: ResultPublication) -> dict[str, Any]:
         "result": str(shown.get("result", "")),
         "completed_on": str(shown.get("completed_on", "")),
         "published_on": _date(pub.published_on),
-        "corrected": bool(getattr(pub, "public_corrections", None)),
+        "corrected": pub.state == PublicationState.CORRECTED,
     }
 
 
@@ -151,7 +141,7 @@ def _objection(o: Objection) -> dict[str, Any]:
 def result_detail(pub: ResultPublication) -> dict[str, Any]:
     """A published result with its corrections beside the original and objection outcomes."""
     original = content_of(pub.content or {})
-    shown = content_of(_shown(pub))
+    shown = content_of(shown_content(pub))
     fields = []
     for name in CONTENT_FIELDS:
         if name in ("subject_name", "subject_code"):

@@ -420,12 +420,11 @@ def expire_ended(today: dt.date | None = None) -> int:
 
 
 def published_changes(publication: ResultPublication) -> list[dict[str, Any]]:
-    return [
-        c.changes
-        for c in publication.corrections.filter(state=CorrectionState.PUBLISHED).order_by(
-            "published_at", "pk"
-        )
-    ]
+    """The published corrections' changes in publication order. Reads `corrections.all()`, so a
+    list that prefetches "corrections" asks nothing more per row."""
+    published = [c for c in publication.corrections.all() if c.state == CorrectionState.PUBLISHED]
+    published.sort(key=lambda c: (c.published_at, c.pk))
+    return [c.changes for c in published]
 
 
 def shown_content(publication: ResultPublication) -> dict[str, Any]:

@@ -17,10 +17,11 @@ from openpyxl import load_workbook
 
 from accounts.models import User
 from conftest import login_client
+from inspections.models import InspectionRecord
 from publication import exports
 from publication.choices import ObjectionState, PublicationState
 from publication.models import ResultPublication
-from publication.tests.factories import published
+from publication.tests.factories import effective, published
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +236,27 @@ def test_other_departments_see_nothing(
     assert client.get(reverse("publication:detail", args=[publication.pk])).status_code == 404
     assert publication.subject_name not in client.get(reverse("publication:list")).content.decode()
     assert client.get(f"/api/v1/publications/{publication.pk}/").status_code == 404
+
+
+def test_the_national_export_asks_the_same_queries_for_one_row_or_many(
+    records: list[InspectionRecord], inspector: User, staff: User, head: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publications = [effective(r, inspector, head) for r in records[:4]]
+    client = _client(staff)
+
+    def export_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(
+                reverse("publication:list"), {"export": "csv", "layout": "national"}
+            )
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        return len(captured)
+
+    published(publications[0], staff, head)
+    one = export_queries()
+    for publication in publications[1:]:
+        published(publication, staff, head)
+    assert export_queries() == one
