@@ -169,6 +169,14 @@ def _locked(publication: ResultPublication) -> ResultPublication:
     return ResultPublication.objects.select_for_update().get(pk=publication.pk)
 
 
+def _locked_for_review(by: User, publication: ResultPublication) -> ResultPublication:
+    """Lock a publication awaiting review, refusing the person who submitted it."""
+    publication = _locked(publication)
+    _refuse_state(publication, PublicationState.IN_REVIEW)
+    _require_second_person(by, publication.submitted_by_id)
+    return publication
+
+
 def _check_text(field: str, label: str, text: str) -> None:
     found = personal_data_in(text)
     if found:
@@ -294,9 +302,7 @@ def approve(by: User, publication: ResultPublication, note: str = "") -> ResultP
     """The second person's review passes: the result goes public now (E1, security 16)."""
     _require_publisher(by, publication)
     with transaction.atomic():
-        publication = _locked(publication)
-        _refuse_state(publication, PublicationState.IN_REVIEW)
-        _require_second_person(by, publication.submitted_by_id)
+        publication = _locked_for_review(by, publication)
         now = timezone.now()
         today = timezone.localdate(now)
         months = policy_for(publication.department_id).display_months
@@ -321,9 +327,7 @@ def return_for_changes(by: User, publication: ResultPublication, reason: str) ->
     if not reason.strip():
         raise ValidationError({"reason": "退回须填写原因"})
     with transaction.atomic():
-        publication = _locked(publication)
-        _refuse_state(publication, PublicationState.IN_REVIEW)
-        _require_second_person(by, publication.submitted_by_id)
+        publication = _locked_for_review(by, publication)
         return _move(
             by,
             publication,
@@ -347,9 +351,7 @@ def withhold(
     if not reason.strip():
         raise ValidationError({"reason": "不予公示须说明依据和理由"})
     with transaction.atomic():
-        publication = _locked(publication)
-        _refuse_state(publication, PublicationState.IN_REVIEW)
-        _require_second_person(by, publication.submitted_by_id)
+        publication = _locked_for_review(by, publication)
         return _move(
             by,
             publication,
