@@ -115,6 +115,7 @@ class ExpertSerializer(serializers.Serializer[Expert]):
             "id": instance.pk,
             "department": instance.department_id,
             **services.expert_values(instance),
+            "id_number": instance.id_number_masked,
             "phone": instance.phone_masked,
         }
 
@@ -229,7 +230,7 @@ class InspectorViewSet(_Editable):
 
 
 class ExpertViewSet(_Editable):
-    """专家库。手机号码在响应中脱敏；不提供删除。"""
+    """专家库。身份证号、手机号码在响应中脱敏；不提供删除。"""
 
     serializer_class = ExpertSerializer
     filterset_class = ExpertFilterSet

@@ -144,6 +144,8 @@ def save_inspector(
         target.certificate_valid_until = _date(values.get("certificate_valid_until"))
         if id_number is not None:
             target.set_id_number(id_number)
+        if id_number is not None:
+            target.set_id_number(id_number)
         if phone is not None:
             target.set_phone(phone)
         target.modified_by = by
@@ -249,14 +251,44 @@ def drawability(inspector: Inspector, today: dt.date, needed: set[int]) -> list[
     return reasons
 
 
-def _check_expert(values: dict[str, Any], phone: str | None) -> None:
-    errors = {}
-    for key, label in (("name", "姓名"), ("organisation", "工作单位"), ("field", "专业领域")):
-        if not (values.get(key) or "").strip():
+EXPERT_FIELDS = (
+    "name",
+    "organisation",
+    "field",
+    "title",
+    "is_available",
+    "enforcement_areas",
+    "id_number",
+    "phone",
+)
+_EXPERT_TEXT = (
+    ("name", "姓名", 50, True),
+    ("organisation", "工作单位", 200, True),
+    ("field", "专业领域", 200, True),
+    ("title", "职称", 50, False),
+)
+
+
+def check_expert(values: dict[str, Any]) -> dict[str, str]:
+    """A9 rules for every channel (form, API, import). Field → Chinese message."""
+    errors: dict[str, str] = {}
+    for key, label, limit, required in _EXPERT_TEXT:
+        text = (values.get(key) or "").strip()
+        if required and not text:
             errors[key] = f"请填写{label}"
-    problem = check_phone(phone or "")
-    if problem:
-        errors["phone"] = problem
+        elif len(text) > limit:
+            errors[key] = f"{label}不能超过 {limit} 个字"
+    return errors
+
+
+def _check_expert(values: dict[str, Any], id_number: str | None, phone: str | None) -> None:
+    errors = check_expert(values)
+    for key, problem in (
+        ("id_number", check_id_number(id_number or "")),
+        ("phone", check_phone(phone or "")),
+    ):
+        if problem:
+            errors[key] = problem
     if errors:
         raise ValidationError(errors)
 
@@ -269,6 +301,7 @@ def expert_values(expert: Expert) -> dict[str, Any]:
         "title": expert.title,
         "is_available": expert.is_available,
         "enforcement_areas": sorted(a.code for a in expert.enforcement_areas.all()),
+        "id_number": personal_token(expert.id_number_masked, expert.id_number_digest),
         "phone": personal_token(expert.phone_masked, expert.phone_digest),
     }
 
@@ -278,11 +311,13 @@ def save_expert(
     department: Department,
     values: dict[str, Any],
     *,
+    id_number: str | None = None,
     phone: str | None = None,
     reason: str = "",
     expert: Expert | None = None,
 ) -> Expert:
-    _check_expert(values, phone)
+    """Create or update an expert. `id_number`/`phone`: None keeps, "" clears, else sets."""
+    _check_expert(values, id_number, phone)
     areas = dict(EnforcementArea.objects.values_list("code", "pk"))
     with transaction.atomic():
         clash = Expert.objects.filter(
@@ -297,6 +332,8 @@ def save_expert(
         for name in ("name", "organisation", "field", "title", "is_available"):
             if name in values:
                 setattr(target, name, values[name])
+        if id_number is not None:
+            target.set_id_number(id_number)
         if phone is not None:
             target.set_phone(phone)
         target.modified_by = by
