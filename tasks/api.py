@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -15,8 +16,9 @@ from rest_framework.response import Response
 
 from accounts.choices import Role
 from accounts.permissions import HasRole, acting_user
-from tasks import draws, services, teams
+from tasks import draws, joint_registry, services, teams
 from tasks.choices import TaskTrigger
+from tasks.forms import JointRegistryFilterForm
 from tasks.models import DrawnSubject, SubjectDraw, Task, TeamMember
 from tasks.views import DEPARTMENT_STAFF, READERS
 
@@ -138,6 +140,59 @@ class TaskActionResultSerializer(serializers.Serializer[None]):
     status = serializers.CharField()
 
 
+class JointRegistrySubjectSerializer(serializers.Serializer[Any]):
+    """One firm of a joint task's combined subject registry (internal)."""
+
+    subject_id = serializers.IntegerField(help_text="抽取时取用的名录记录")
+    public_id = serializers.CharField(help_text="统一社会信用代码，或 部门代码:对象编码")
+    name = serializers.CharField()
+    subject_type = serializers.CharField()
+    region = serializers.CharField()
+    departments = serializers.ListField(child=serializers.CharField(), help_text="登记该对象的部门")
+    eligible = serializers.BooleanField(help_text="本任务不定向抽取时可进入候选名单")
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="不可抽取的原因")
+    credit_risk_class = serializers.CharField(
+        allow_null=True, help_text="内部信息；无权查看该对象所在名录库时为 null"
+    )
+
+
+class JointRegistryInspectorSerializer(serializers.Serializer[Any]):
+    """One inspector of a joint task's combined inspector registry (no personal data)."""
+
+    inspector_id = serializers.IntegerField()
+    name = serializers.CharField()
+    department = serializers.CharField()
+    unit = serializers.CharField()
+    certificate_no = serializers.CharField()
+    certificate_valid_from = serializers.DateField(allow_null=True)
+    certificate_valid_until = serializers.DateField(allow_null=True)
+    areas = serializers.ListField(child=serializers.CharField())
+    drawable = serializers.BooleanField(help_text="本任务检查人员抽取可选派")
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="不可抽取的原因")
+
+
+class JointRegistrySubjectPageSerializer(serializers.Serializer[None]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = JointRegistrySubjectSerializer(many=True)
+
+
+class JointRegistryInspectorPageSerializer(serializers.Serializer[None]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = JointRegistryInspectorSerializer(many=True)
+
+
+JOINT_REGISTRY_PARAMETERS = [
+    OpenApiParameter("department", OpenApiTypes.INT, description="部门（检查对象：由该部门登记）"),
+    OpenApiParameter("eligible", OpenApiTypes.BOOL, description="只看可抽取的"),
+    OpenApiParameter("archived", OpenApiTypes.BOOL, description="含已移出名录库的"),
+    OpenApiParameter("page", OpenApiTypes.INT, description="页码"),
+]
+
+
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Task]):
     """抽查任务：创建、预览候选名单、确定名单与参数（承诺）。"""
 
@@ -189,6 +244,40 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
         summary = complete_task(acting_user(request), self.get_object())
         return Response({"status": summary.task.status}, status=201)
+
+    def _joint(self, request: Request) -> tuple[Task, joint_registry.RegistryFilters]:
+        task = self.get_object()
+        joint_registry.require_joint(task)
+        form = JointRegistryFilterForm(task, request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(
+                {k: [str(e) for e in v] for k, v in form.errors.items()}
+            )
+        return task, form.filters()
+
+    @extend_schema(
+        parameters=JOINT_REGISTRY_PARAMETERS, responses=JointRegistrySubjectPageSerializer
+    )
+    @action(detail=True, methods=["get"], url_path="joint-registry/subjects")
+    def joint_registry_subjects(self, request: Request, pk: str) -> Response:
+        """联合名录库·检查对象：各参与部门的检查对象，同一统一社会信用代码只列一户。"""
+        task, filters = self._joint(request)
+        page = self.paginate_queryset(joint_registry.subject_firms(task, filters))
+        rows = joint_registry.subject_rows(
+            task, page or [], acting_user(request), include_archived=filters.include_archived
+        )
+        return self.get_paginated_response(JointRegistrySubjectSerializer(rows, many=True).data)
+
+    @extend_schema(
+        parameters=JOINT_REGISTRY_PARAMETERS, responses=JointRegistryInspectorPageSerializer
+    )
+    @action(detail=True, methods=["get"], url_path="joint-registry/inspectors")
+    def joint_registry_inspectors(self, request: Request, pk: str) -> Response:
+        """联合名录库·执法检查人员：各参与部门的人员及本任务能否抽取（不含个人信息）。"""
+        task, filters = self._joint(request)
+        page = self.paginate_queryset(joint_registry.inspector_queryset(task, filters))  # type: ignore[arg-type]
+        rows = joint_registry.inspector_rows(task, page or [], acting_user(request))
+        return self.get_paginated_response(JointRegistryInspectorSerializer(rows, many=True).data)
 
     @extend_schema(request=DrawSettingsSerializer, responses=DrawSerializer)
     @action(detail=True, methods=["post"], url_path="draws")

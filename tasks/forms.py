@@ -15,6 +15,9 @@ from plans.models import PlanEntry
 from subjects.models import Industry, LicenceType, SubjectType, Tag
 from tasks.choices import TaskTrigger
 from tasks.draws import DrawSettings
+from tasks.joint_registry import RegistryFilters
+from tasks.models import Task
+from tasks.pool import task_department_ids
 from tasks.pseudonyms import CLASSES
 from tasks.services import TaskValues
 
@@ -274,3 +277,29 @@ class SummaryForm(forms.Form):
     text = forms.CharField(
         label="总结正文", widget=forms.Textarea(attrs={"rows": 14}), max_length=20000
     )
+
+
+class JointRegistryFilterForm(forms.Form):
+    """联合名录库 filters: the page, its exports and the API read the same fields."""
+
+    department = forms.ModelChoiceField(
+        label="部门", queryset=Department.objects.none(), required=False, empty_label="全部部门"
+    )
+    eligible = forms.BooleanField(label="只看可抽取的", required=False)
+    archived = forms.BooleanField(label="含已移出名录库的", required=False)
+
+    def __init__(self, task: Task, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(pk__in=task_department_ids(task))
+        self.fields["department"].queryset = departments.order_by("code")  # type: ignore[attr-defined]
+
+    def filters(self) -> RegistryFilters:
+        """The valid filters (none when the form is unbound or invalid)."""
+        if not self.is_bound or not self.is_valid():
+            return RegistryFilters()
+        department = self.cleaned_data["department"]
+        return RegistryFilters(
+            department_id=department.pk if department else None,
+            eligible_only=self.cleaned_data["eligible"],
+            include_archived=self.cleaned_data["archived"],
+        )

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 import suiji
@@ -37,6 +38,7 @@ _PERSONAL = re.compile(r"\d{17}[\dXx]|\d{15}|1[3-9]\d{9}")
 
 
 def _public_id(uscc: str, department_code: str, code: str, pk: int) -> str:
+    """The pool's public id of a registry row; rows with the same public id are one candidate."""
     if uscc:
         return uscc
     if _PERSONAL.search(code):
@@ -48,12 +50,37 @@ def public_id(subject: Subject) -> str:
     return _public_id(subject.uscc, subject.department.code, subject.code, subject.pk)
 
 
+def task_department_ids(task: Task) -> list[int]:
+    """The lead department first, then the participants of a joint task."""
+    return [task.department_id, *task.participants.values_list("pk", flat=True)]
+
+
+def registry_subjects(task: Task) -> QuerySet[Subject]:
+    """The joint registry (A10): every subject of the task's departments, archived included."""
+    return Subject.objects.filter(department_id__in=task_department_ids(task))
+
+
+# A registry row the draw may take: still in the registry and 存续 (C2); `candidates` starts here.
+ELIGIBLE = Q(is_archived=False, operating_status=OperatingStatus.ACTIVE)
+
+
+def firm_key_expression(prefix: str = "") -> Case:
+    """`firm_key` (the dedup rule of `pool_candidates`: one candidate per USCC, else per row) as
+    a database expression, to group a registry by firm in one query; `prefix` reaches a
+    subject through a relation (e.g. "subject__")."""
+    return Case(
+        When(
+            **{f"{prefix}uscc": ""},
+            then=Concat(Value("#"), Cast(f"{prefix}pk", output_field=CharField())),
+        ),
+        default=F(f"{prefix}uscc"),
+        output_field=CharField(),
+    )
+
+
 def candidates(task: Task, conditions: dict[str, Any]) -> QuerySet[Subject]:
     """不定向: every active subject of the task's departments; 定向: narrowed by conditions."""
-    departments = [task.department_id, *task.participants.values_list("pk", flat=True)]
-    subjects = Subject.objects.active().filter(
-        department_id__in=departments, operating_status=OperatingStatus.ACTIVE
-    )
+    subjects = registry_subjects(task).filter(ELIGIBLE)
     if conditions.get("regions"):
         subjects = subjects.filter(region__code__in=conditions["regions"])
     if conditions.get("subject_types"):
@@ -122,21 +149,22 @@ def pool_candidates(
         )
 
 
+def inspected_this_year(task: Task) -> QuerySet[DrawnSubject]:
+    """C4: subjects randomly drawn this year, in a locked draw of another task, for an item of
+    this task."""
+    items = list(task.items.values_list("code", flat=True))
+    return DrawnSubject.objects.filter(
+        is_substitute=False,
+        draw__status__in=["locked", "void_requested"],
+        draw__task__year=task.year,
+        draw__task__trigger__in=list(RANDOM_TRIGGERS),
+        draw__task__items__code__in=items,
+    ).exclude(draw__task=task)
+
+
 def already_inspected(task: Task, public_ids: set[str]) -> dict[str, str]:
     """C4: candidates randomly drawn this year, in a locked draw, for an item of this task."""
-    items = list(task.items.values_list("code", flat=True))
-    drawn = (
-        DrawnSubject.objects.filter(
-            is_substitute=False,
-            draw__status__in=["locked", "void_requested"],
-            draw__task__year=task.year,
-            draw__task__trigger__in=list(RANDOM_TRIGGERS),
-            draw__task__items__code__in=items,
-        )
-        .exclude(draw__task=task)
-        .values_list("public_id", "draw__task__code")
-        .distinct()
-    )
+    drawn = inspected_this_year(task).values_list("public_id", "draw__task__code").distinct()
     return {
         pid: f"本年度已在任务 {code} 中就同一事项随机抽查"
         for pid, code in drawn

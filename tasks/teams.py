@@ -32,7 +32,15 @@ from inspectors.models import Expert, Inspector
 from organisations.models import Department
 from subjects.models import Subject
 from tasks.choices import DrawStatus
-from tasks.models import Conflict, DrawnSubject, Recusal, SubjectDraw, TeamDraw, TeamMember
+from tasks.models import (
+    Conflict,
+    DrawnSubject,
+    Recusal,
+    SubjectDraw,
+    Task,
+    TeamDraw,
+    TeamMember,
+)
 from tasks.pool import save_pool_file
 
 LIBRARY_COLUMNS = (
@@ -111,24 +119,31 @@ def _library_rows(departments: Iterable[Department]) -> list[tuple[str, ...]]:
     return rows
 
 
+def task_areas(task: Task) -> dict[int, list[str]]:
+    """Department → the enforcement areas (by name, sorted) that the task's items of that
+    department need: every inspector of the department's group must hold all of them (one
+    query)."""
+    needed: dict[int, set[str]] = {}
+    rows = task.items.filter(enforcement_area__isnull=False).values_list(
+        "item_list__department_id", "enforcement_area__name"
+    )
+    for department_id, area in rows:
+        needed.setdefault(department_id, set()).add(area)
+    return {department_id: sorted(areas) for department_id, areas in needed.items()}
+
+
 def _groups(draw: SubjectDraw, department: Department, team: TeamSettings) -> list[dict[str, Any]]:
     """One group per department of a joint task (the lead fills the rest of the minimum)."""
     task = draw.task
     partners = list(task.participants.all()) if department.pk == task.department_id else []
     lead_count = max(1, team.min_team_size - len(partners))
+    needed = task_areas(task)
     groups: list[dict[str, Any]] = []
     for dept, count in [(department, lead_count), *((p, 1) for p in partners)]:
-        areas = sorted(
-            set(
-                task.items.filter(
-                    item_list__department=dept, enforcement_area__isnull=False
-                ).values_list("enforcement_area__name", flat=True)
-            )
-        )
         group: dict[str, Any] = {
             "name": dept.short_name or dept.name,
             "department": dept.name,
-            "areas": areas,
+            "areas": needed.get(dept.pk, []),
             "count": count,
         }
         if team.units and dept.pk == department.pk:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/complete/", views.task_complete, name="complete"),
     path("<int:pk>/summary/", views.task_summary, name="summary"),
     path("<int:pk>/targeted/", views.targeted_add, name="targeted_add"),
+    path("<int:pk>/joint-registry/", views.joint_registry_page, name="joint_registry"),
     path("draws/<int:pk>/witness/", views.witness, name="witness"),
     path("draws/<int:pk>/lottery/", views.draw_lottery, name="draw_lottery"),
     path("draws/<int:pk>/execute/", views.draw_execute, name="draw_execute"),

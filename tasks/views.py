@@ -16,12 +16,14 @@ from accounts.models import User
 from accounts.permissions import acting_user, role_required
 from core.exports import EXPORT_FORMATS, export_response
 from core.forms import add_service_errors
+from core.listing import export_format, filter_query, paginate
 from plans.models import PlanEntry
-from tasks import draws, services, teams
+from tasks import draws, joint_registry, services, teams
 from tasks.choices import DrawStatus
 from tasks.forms import (
     CommitmentForm,
     DrawForm,
+    JointRegistryFilterForm,
     LotteryForm,
     RecusalForm,
     SecretForm,
@@ -145,7 +147,54 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision_form": VoidDecisionForm(),
             "lottery_form": LotteryForm(),
             "recusal_form": RecusalForm(),
+            "joint": joint_registry.summary(task) if task.is_joint else None,
             **_team_context(user, task, live),
+        },
+    )
+
+
+@role_required(*READERS)
+def joint_registry_page(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """联合名录库 (A10): the combined subject and inspector registries of a joint task."""
+    task = _task(request, pk)
+    if not task.is_joint:
+        messages.info(request, "本任务没有配合部门，不是部门联合抽查，没有联合名录库。")
+        return redirect("tasks:detail", pk=task.pk)
+    user = acting_user(request)
+    tab = "inspectors" if request.GET.get("tab") == "inspectors" else "subjects"
+    form = JointRegistryFilterForm(task, request.GET)
+    filters = form.filters()
+    fmt = export_format(request)
+    if fmt:
+        found = joint_registry.export(user, task, tab, filters, fmt)
+        return export_response(fmt, found.basename, found.headers, found.rows)
+    rows: list[object]
+    if tab == "subjects":
+        firms = joint_registry.subject_firms(task, filters)
+        page = paginate(request, firms)
+        rows = list(
+            joint_registry.subject_rows(
+                task, list(page), user, include_archived=filters.include_archived
+            )
+        )
+    else:
+        page = paginate(request, joint_registry.inspector_queryset(task, filters))
+        rows = list(joint_registry.inspector_rows(task, page, user))
+    params = request.GET.copy()
+    for name in ("page", "export", "tab"):
+        params.pop(name, None)
+    return render(
+        request,
+        "tasks/joint_registry.html",
+        {
+            "task": task,
+            "tab": tab,
+            "filters": form,
+            "page": page,
+            "rows": rows,
+            "query": filter_query(request),
+            "filter_query": params.urlencode(),
+            "departments": joint_registry.departments(task),
         },
     )
 

@@ -31,6 +31,28 @@ def _task() -> Task:
     return task
 
 
+def _joint_task() -> Task:
+    from organisations.models import Department
+
+    staff = User.objects.get(username="staff")
+    task, created = Task.objects.get_or_create(
+        code="2027-DEMO-MX-ZRZY-901",
+        defaults={
+            "name": "示例联合任务",
+            "year": 2027,
+            "department": staff.department,
+            "trigger": TaskTrigger.ADHOC,
+            "reason": "示例",
+            "window_start": dt.date(2027, 5, 1),
+            "window_end": dt.date(2027, 6, 1),
+            "created_by": staff,
+        },
+    )
+    if created:
+        task.participants.set([Department.objects.get(code="DEMO-MX-SCJG")])
+    return task
+
+
 def _draw() -> SubjectDraw:
     task = _task()
     draw, _ = SubjectDraw.objects.get_or_create(
@@ -93,6 +115,7 @@ SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "tasks:complete": _pk(_task),
     "tasks:summary": _pk(_task),
     "tasks:targeted_add": _pk(_task),
+    "tasks:joint_registry": _pk(_joint_task),
     "tasks:witness": _pk(_draw),
     "tasks:draw_lottery": _pk(_draw),
     "tasks:draw_execute": _pk(_draw),
@@ -110,6 +133,8 @@ SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "task-prepare": _pk(_task),
     "task-records": _pk(_task),
     "task-complete": _pk(_task),
+    "task-joint-registry-subjects": _pk(_joint_task),
+    "task-joint-registry-inspectors": _pk(_joint_task),
     "draw-detail": _pk(_draw),
     "draw-witness-commitment": _pk(_draw),
     "draw-reveal": _pk(_draw),
