@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,7 +18,11 @@ from core.registry_roles import APPROVERS, EDITORS, READERS, can_edit_registry
 from subjects import services
 from subjects.choices import CreditRiskClass, OperatingStatus, RemovalReason
 from subjects.filters import SubjectFilterSet
-from subjects.models import Industry, LicenceType, RemovalRequest, Subject, SubjectType
+from subjects.models import Industry, LicenceType, RemovalRequest, Subject, SubjectType, Tag
+from subjects.tagging import TagChange
+
+# Subjects named in one tagging request; larger sets are sent in several requests.
+MAX_TAGGING_ITEMS = 5000
 
 
 class SubjectTypeSerializer(serializers.ModelSerializer[SubjectType]):
@@ -240,3 +245,122 @@ class RemovalRequestViewSet(viewsets.ReadOnlyModelViewSet[RemovalRequest]):
         )
         removal.refresh_from_db()
         return Response(RemovalRequestSerializer(removal).data)
+
+
+class SubjectTagSerializer(serializers.ModelSerializer[Tag]):
+    department = serializers.SlugRelatedField[Any](slug_field="code", read_only=True)
+    shared_with = serializers.SlugRelatedField[Any](slug_field="code", many=True, read_only=True)
+    subject_count = serializers.IntegerField(read_only=True, help_text="名录库中（未移出）的对象数")
+
+    class Meta:
+        model = Tag
+        fields = [
+            "id",
+            "department",
+            "name",
+            "description",
+            "shared_with",
+            "is_archived",
+            "subject_count",
+        ]
+        read_only_fields = fields
+
+
+class SubjectTagAssignmentSerializer(serializers.Serializer[Any]):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=MAX_TAGGING_ITEMS,
+        help_text="检查对象 id",
+    )
+    codes = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        max_length=MAX_TAGGING_ITEMS,
+        help_text="本部门的对象编码",
+    )
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("ids") and not attrs.get("codes"):
+            raise serializers.ValidationError("请提供检查对象的 ids 或 codes。")
+        return attrs
+
+
+class SubjectTagChangeSerializer(serializers.Serializer[Any]):
+    tag = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="添加（或移除）了标签的对象数")
+    skipped = serializers.IntegerField(help_text="原已带有（或原本没有）该标签的对象数")
+    codes = serializers.ListField(child=serializers.CharField(), help_text="变更的对象编码")
+
+
+def _requested_subjects(user: Any, tag: Tag, data: dict[str, Any]) -> QuerySet[Subject]:
+    """The subjects named by id (any the user sees) or by code (in the tag's department); an id
+    or code that names nothing the user sees is refused, not skipped."""
+    ids, codes = set(data.get("ids") or []), set(data.get("codes") or [])
+    subjects = Subject.objects.for_user(user).filter(
+        Q(pk__in=ids) | Q(department_id=tag.department_id, code__in=codes)
+    )
+    found = list(subjects.values_list("pk", "code", "department_id"))
+    errors = {}
+    missing_ids = ids - {pk for pk, _, _ in found}
+    if missing_ids:
+        errors["ids"] = f"不存在或无权查看：{'、'.join(map(str, sorted(missing_ids)))}"
+    missing_codes = codes - {code for _, code, dept in found if dept == tag.department_id}
+    if missing_codes:
+        errors["codes"] = f"本部门名录库中没有：{'、'.join(sorted(missing_codes))}"
+    if errors:
+        raise ValidationError(errors)
+    return subjects
+
+
+class SubjectTagViewSet(viewsets.ReadOnlyModelViewSet[Tag]):
+    """子库标签（分类标注）。批量添加、移除限本部门名录库管理员：只能使用本部门未归档的标签，只能
+    标注本部门名录库中的对象；每次操作记一条审计事件。"""
+
+    serializer_class = SubjectTagSerializer
+    permission_classes = [HasRole]
+    allowed_roles = READERS
+    write_roles = EDITORS
+    filterset_fields = ["is_archived"]
+
+    def get_queryset(self) -> QuerySet[Tag]:
+        return (
+            Tag.objects.for_user(self.request.user)  # type: ignore[arg-type]
+            .select_related("department")
+            .prefetch_related("shared_with")
+            .annotate(subject_count=Count("subjects", filter=Q(subjects__is_archived=False)))
+            .order_by("department__code", "name")
+        )
+
+    @extend_schema(request=SubjectTagAssignmentSerializer, responses=SubjectTagChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str | None = None) -> Response:
+        """为所列对象添加该标签（已带有的跳过）。"""
+        return self._change(request, services.assign_tag)
+
+    @extend_schema(request=SubjectTagAssignmentSerializer, responses=SubjectTagChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def remove(self, request: Request, pk: str | None = None) -> Response:
+        """从所列对象移除该标签（原本没有的跳过）。"""
+        return self._change(request, services.remove_tag)
+
+    def _change(self, request: Request, operation: Any) -> Response:
+        tag = self.get_object()
+        user: Any = request.user
+        if not can_edit_registry(user, tag.department_id):
+            raise PermissionDenied("只能使用本部门的标签，由本部门名录库管理员标注。")
+        data = SubjectTagAssignmentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        subjects = _requested_subjects(user, tag, data.validated_data)
+        change: TagChange = operation(user, tag, subjects, data.validated_data.get("reason", ""))
+        return Response(
+            SubjectTagChangeSerializer(
+                {
+                    "tag": change.tag.pk,
+                    "count": change.count,
+                    "skipped": change.skipped,
+                    "codes": change.codes,
+                }
+            ).data
+        )

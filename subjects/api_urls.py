@@ -6,6 +6,7 @@ from subjects.api import (
     IndustryViewSet,
     LicenceTypeViewSet,
     RemovalRequestViewSet,
+    SubjectTagViewSet,
     SubjectTypeViewSet,
     SubjectViewSet,
 )
@@ -14,6 +15,8 @@ router = SimpleRouter()
 router.register("subject-types", SubjectTypeViewSet, basename="subject-type")
 router.register("industries", IndustryViewSet, basename="industry")
 router.register("licence-types", LicenceTypeViewSet, basename="licence-type")
+# Before "subjects", whose detail route would otherwise take "tags" for an id.
+router.register("subjects/tags", SubjectTagViewSet, basename="subject-tag")
 router.register("subjects", SubjectViewSet, basename="subject")
 router.register("removal-requests", RemovalRequestViewSet, basename="removal-request")
 

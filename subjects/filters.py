@@ -65,9 +65,7 @@ class SubjectFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         if user is not None and user.is_authenticated:
             departments = Department.objects.for_user(user)
             self.filters["department"].queryset = departments
-            self.filters["tag"].queryset = Tag.objects.filter(
-                Q(department__in=departments) | Q(shared_with__in=departments)
-            ).distinct()
+            self.filters["tag"].queryset = Tag.objects.for_user(user)
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         data = self.form.cleaned_data if self.form.is_bound and self.is_valid() else {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from items.models import InspectionItem
 from items.services import current_list
@@ -80,7 +81,11 @@ class SubjectForm(forms.Form):
             if item_list
             else InspectionItem.objects.none()
         )
-        fields["tags"].queryset = Tag.objects.filter(department=department)
+        # Archived tags are not offered any more, but a subject keeps those it already has.
+        current = self.initial.get("tags") or []
+        fields["tags"].queryset = Tag.objects.filter(department=department).filter(
+            Q(is_archived=False) | Q(name__in=current)
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -142,6 +147,58 @@ class TagForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="被共享的部门可以查看带有此标签的对象，用于多部门共同监管的对象",
     )
+
+
+class TagArchiveForm(forms.Form):
+    reason = forms.CharField(label="归档原因", max_length=500)
+
+
+class BulkTagForm(forms.Form):
+    """添加/移除标签 on the subjects ticked on the list page (`pk`, repeated) or on all subjects
+    of the list's current filters (`query`)."""
+
+    tag = forms.ModelChoiceField(
+        label="标签", queryset=Tag.objects.none(), empty_label="请选择本部门的标签"
+    )
+    scope = forms.ChoiceField(
+        label="范围", choices=[("selected", "勾选的对象"), ("filtered", "当前筛选的全部对象")]
+    )
+    reason = forms.CharField(label="原因", max_length=500, required=False)
+    operation = forms.ChoiceField(choices=[("assign", "添加标签"), ("remove", "移除标签")])
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+    def __init__(
+        self,
+        *args: Any,
+        department_id: int | None,
+        filtered_count: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("auto_id", "bulk-%s")  # the list's filter form has a "tag" field too
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["tag"].queryset = (
+            Tag.objects.filter(department_id=department_id, is_archived=False)
+            if department_id is not None
+            else Tag.objects.none()
+        )
+        fields["tag"].widget.attrs["required"] = True
+        if filtered_count is not None:
+            fields["scope"].choices = [
+                ("selected", "勾选的对象"),
+                ("filtered", f"当前筛选的全部 {filtered_count} 个对象"),
+            ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        raw = self.data.getlist("pk") if hasattr(self.data, "getlist") else []
+        try:
+            data["pks"] = sorted({int(value) for value in raw})
+        except ValueError:
+            raise forms.ValidationError("勾选的对象无效。") from None
+        if data.get("scope") == "selected" and not data["pks"]:
+            raise forms.ValidationError("请先勾选要标注的对象，或将范围选为“当前筛选的全部对象”。")
+        return data
 
 
 class SavedFilterForm(forms.Form):

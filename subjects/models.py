@@ -71,9 +71,29 @@ class LicenceType(ReferenceDataModel):
         verbose_name_plural = _("许可证类型")
 
 
-class Tag(TimeStampedModel):
+class TagQuerySet(models.QuerySet["Tag"]):
+    def for_user(self, user: User) -> TagQuerySet:
+        """Tags of the user's departments (archived ones too, for history) and active tags other
+        departments share with them."""
+        from accounts.scope import visible_department_ids
+
+        ids = visible_department_ids(user)
+        if not ids:
+            return self.none()
+        shared = Tag.shared_with.through.objects.filter(
+            department_id__in=ids, tag__is_archived=False
+        ).values("tag_id")
+        return self.filter(Q(department_id__in=ids) | Q(pk__in=shared))
+
+    def active(self) -> TagQuerySet:
+        return self.filter(is_archived=False)
+
+
+class Tag(TimeStampedModel, ArchivableModel):
     """分类标注 / 子库. A shared tag (共享子库) lets the departments named in `shared_with` see the
-    tagged subjects, for subjects several departments supervise jointly (A5, A10)."""
+    tagged subjects, for subjects several departments supervise jointly (A5, A10). A tag is
+    archived, never deleted: it is no longer offered for labelling, no longer shares its subjects,
+    and keeps its links for the record."""
 
     department = models.ForeignKey(
         "organisations.Department",
@@ -89,6 +109,8 @@ class Tag(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["department", "name"]
@@ -143,7 +165,9 @@ class SubjectQuerySet(models.QuerySet["Subject"]):
         ids = visible_department_ids(user)
         if not ids:
             return self.none()
-        shared = Subject.tags.through.objects.filter(tag__shared_with__in=ids).values("subject_id")
+        shared = Subject.tags.through.objects.filter(
+            tag__shared_with__in=ids, tag__is_archived=False
+        ).values("subject_id")
         return self.filter(Q(department_id__in=ids) | Q(pk__in=shared))
 
     def active(self) -> SubjectQuerySet:

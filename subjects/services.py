@@ -1,10 +1,11 @@
 """Subject registry operations (A4–A7). Every write is atomic and audited (who, when,
-before/after, why); removal is a request the supervising leader decides; nothing is deleted."""
+before/after, why); removal is a request the supervising leader decides; nothing is deleted.
+Tag operations (分类标注: bulk add/remove, archive) live in `subjects.tagging`, re-exported here."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,11 @@ from subjects.models import (
     SubjectType,
     Tag,
 )
+from subjects.tagging import archive_tag as archive_tag
+from subjects.tagging import assign_tag as assign_tag
+from subjects.tagging import remove_tag as remove_tag
+from subjects.tagging import restore_tag as restore_tag
+from subjects.tagging import save_tag as save_tag
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -299,6 +305,14 @@ def _check_unique(department: Department, values: dict[str, Any], pk: int | None
         raise ValidationError({"uscc": f"本部门名录库中已有统一社会信用代码“{values['uscc']}”"})
 
 
+def _check_new_tags_active(department: Department, names: set[str]) -> None:
+    """An archived tag stays on the subjects that have it but is not added to any more."""
+    archived = Tag.objects.filter(department=department, name__in=names, is_archived=True)
+    if names and archived.exists():
+        listed = "、".join(archived.values_list("name", flat=True))
+        raise ValidationError({"tags": f"标签已归档，不能再添加：{listed}"})
+
+
 def save_subject(
     by: User | None,
     department: Department,
@@ -323,6 +337,9 @@ def save_subject(
                 raise ValidationError("该对象已移出名录库，不能修改")
         _check_unique(department, values, subject.pk if subject else None)
         before = subject_values(subject) if subject is not None else {}
+        _check_new_tags_active(
+            department, set(values.get("tags", [])) - set(before.get("tags", []))
+        )
         target = subject or Subject(department=department, created_by=by)
         apply_values(target, DEFAULTS | values if subject is None else values, lookups)
         target.modified_by = by
@@ -413,49 +430,6 @@ def decide_removal(by: User, request: RemovalRequest, approve: bool, note: str =
                 after={"is_archived": True},
                 reason=subject.archived_reason,
             )
-
-
-def save_tag(
-    by: User | None,
-    department: Department,
-    name: str,
-    description: str = "",
-    shared_with: Iterable[Department] = (),
-    tag: Tag | None = None,
-) -> Tag:
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": "请填写标签名称"})
-    with transaction.atomic():
-        clash = Tag.objects.filter(department=department, name=name)
-        if tag is not None:
-            clash = clash.exclude(pk=tag.pk)
-        if clash.exists():
-            raise ValidationError({"name": "本部门已有同名标签"})
-        before = _tag_state(tag) if tag is not None else {}
-        target = tag or Tag(department=department, created_by=by)
-        target.name, target.description, target.modified_by = name, description, by
-        target.save()
-        target.shared_with.set([d for d in shared_with if d.pk != department.pk])
-        after = _tag_state(target)
-        old, new = diff(before, after)
-        if tag is None or new:
-            record_event(
-                action="subject_tag.created" if tag is None else "subject_tag.updated",
-                actor=by,
-                obj=target,
-                before=old or None,
-                after=new,
-            )
-    return target
-
-
-def _tag_state(tag: Tag) -> dict[str, Any]:
-    return {
-        "name": tag.name,
-        "description": tag.description,
-        "shared_with": sorted(tag.shared_with.values_list("code", flat=True)),
-    }
 
 
 def save_filter(by: User | None, department: Department, name: str, query: str) -> SavedFilter:

@@ -15,5 +15,9 @@ urlpatterns = [
     path("removals/", views.removal_list, name="removals"),
     path("removals/<int:pk>/decide/", views.removal_decide, name="removal_decide"),
     path("tags/", views.tag_list, name="tags"),
+    path("tags/bulk/", views.bulk_tag, name="bulk_tag"),
+    path("tags/<int:pk>/edit/", views.tag_edit, name="tag_edit"),
+    path("tags/<int:pk>/archive/", views.tag_archive, name="tag_archive"),
+    path("tags/<int:pk>/restore/", views.tag_restore, name="tag_restore"),
     path("filters/save/", views.filter_save, name="filter_save"),
 ]

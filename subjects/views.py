@@ -6,8 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -27,15 +27,18 @@ from subjects import services
 from subjects.choices import RemovalStatus
 from subjects.filters import SubjectFilterSet
 from subjects.forms import (
+    BulkTagForm,
     DecisionForm,
     RemovalRequestForm,
     SavedFilterForm,
     SubjectForm,
+    TagArchiveForm,
     TagForm,
     subject_initial,
 )
 from subjects.imports import export_headers, export_row, make_spec
 from subjects.models import RemovalRequest, SavedFilter, Subject, Tag
+from subjects.tagging import TagChange
 
 IMPORT_PAGE = import_views.ImportPage("subjects", "导入检查对象", "检查对象导入模板", make_spec)
 
@@ -66,18 +69,87 @@ def subject_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             action="subject.exported",
         )
     user: Any = request.user
+    page = paginate(request, subjects.prefetch_related("tags"))
+    can_edit = can_edit_registry(user, user.department_id)
+    return_query = request.GET.copy()
+    return_query.pop("export", None)
+    bulk_form = None
+    if can_edit:
+        bulk_form = BulkTagForm(
+            department_id=user.department_id,
+            filtered_count=page.paginator.count,
+            initial={"query": return_query.urlencode()},
+        )
     return render(
         request,
         "subjects/subject_list.html",
         {
             "filters": filterset.form,
-            "page": paginate(request, subjects.prefetch_related("tags")),
+            "page": page,
             "query": filter_query(request),
-            "can_edit": can_edit_registry(user, user.department_id),
+            "can_edit": can_edit,
             "saved_filters": SavedFilter.objects.filter(department_id=user.department_id),
             "filter_form": SavedFilterForm(initial={"query": filter_query(request)}),
+            "bulk_form": bulk_form,
         },
     )
+
+
+def _list_url(query: str) -> str:
+    """The list page with its filters (and page) again, re-encoded from what the form sent."""
+    encoded = QueryDict(query).urlencode()
+    return f"{reverse('subjects:list')}?{encoded}" if encoded else reverse("subjects:list")
+
+
+@require_POST
+@role_required(*EDITORS)
+def bulk_tag(request: HttpRequest) -> HttpResponse:
+    """添加/移除标签 on the ticked subjects or on all subjects of the current filters."""
+    user = acting_user(request)
+    form = BulkTagForm(request.POST, department_id=user.department_id)
+    back = _list_url(request.POST.get("query", "")[:2000])
+    if not form.is_valid():
+        messages.error(request, "；".join(_form_errors(form)))
+        return redirect(back)
+    data = form.cleaned_data
+    if data["scope"] == "filtered":
+        filterset = SubjectFilterSet(
+            QueryDict(data["query"]), queryset=_subjects(request), request=request
+        )
+        if not filterset.is_valid():
+            messages.error(request, "筛选条件无效，请重新筛选后再试。")
+            return redirect(back)
+        subjects = filterset.qs
+    else:
+        subjects = Subject.objects.for_user(user).filter(pk__in=data["pks"])
+    assigning = data["operation"] == "assign"
+    operation = services.assign_tag if assigning else services.remove_tag
+    try:
+        change = operation(user, data["tag"], subjects, data["reason"])
+    except ValidationError as exc:
+        messages.error(request, _message_of(exc))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _change_message(change, assigning))
+    return redirect(back)
+
+
+def _form_errors(form: Any) -> list[str]:
+    return [str(e) for field in form.errors.values() for e in field] or ["请检查填写的内容。"]
+
+
+def _change_message(change: TagChange, assigning: bool) -> str:
+    name = change.tag.name
+    if assigning:
+        if not change.count:
+            return f"所选的 {change.skipped} 个对象都已带有标签“{name}”，没有变更。"
+        skipped = f"，另有 {change.skipped} 个原已带有该标签" if change.skipped else ""
+        return f"已为 {change.count} 个对象添加标签“{name}”{skipped}，已留痕。"
+    if not change.count:
+        return f"所选的 {change.skipped} 个对象都没有标签“{name}”，没有变更。"
+    skipped = f"，另有 {change.skipped} 个原本没有该标签" if change.skipped else ""
+    return f"已从 {change.count} 个对象移除标签“{name}”{skipped}，已留痕。"
 
 
 def _history(subject: Subject) -> Any:
@@ -261,18 +333,90 @@ def tag_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "标签已新建。")
                 return redirect("subjects:tags")
-    from organisations.models import Department
-
-    departments = Department.objects.for_user(user)
     tags = (
-        Tag.objects.filter(Q(department__in=departments) | Q(shared_with__in=departments))
-        .distinct()
+        Tag.objects.for_user(user)
         .select_related("department")
         .prefetch_related("shared_with")
+        .annotate(subject_count=Count("subjects", filter=Q(subjects__is_archived=False)))
+        .order_by("is_archived", "department", "name")
     )
     return render(
-        request, "subjects/tag_list.html", {"tags": tags, "form": form, "can_edit": can_edit}
+        request,
+        "subjects/tag_list.html",
+        {"tags": tags, "form": form, "can_edit": can_edit, "department_id": user.department_id},
     )
+
+
+def _own_tag(request: HttpRequest, pk: int) -> Tag:
+    user: Any = request.user
+    tag: Tag = get_object_or_404(Tag.objects.for_user(user).select_related("department"), pk=pk)
+    if not can_edit_registry(user, tag.department_id):
+        raise PermissionDenied("只有标签所属部门的名录库管理员可以修改该标签。")
+    return tag
+
+
+@role_required(*EDITORS)
+def tag_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """修改标签：名称、说明、共享给哪些部门；归档或恢复。"""
+    tag = _own_tag(request, pk)
+    form = TagForm(
+        request.POST or None,
+        initial={
+            "name": tag.name,
+            "description": tag.description,
+            "shared_with": list(tag.shared_with.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_tag(
+                acting_user(request),
+                tag.department,
+                form.cleaned_data["name"],
+                form.cleaned_data["description"],
+                form.cleaned_data["shared_with"],
+                tag=tag,
+            )
+        except ValidationError as exc:
+            form.add_error(None, _message_of(exc))
+        else:
+            messages.success(request, "标签已保存，变更已留痕。")
+            return redirect("subjects:tags")
+    return render(
+        request,
+        "subjects/tag_form.html",
+        {"tag": tag, "form": form, "archive_form": TagArchiveForm()},
+    )
+
+
+@require_POST
+@role_required(*EDITORS)
+def tag_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _own_tag(request, pk)
+    form = TagArchiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写归档原因。")
+        return redirect("subjects:tag_edit", pk)
+    try:
+        services.archive_tag(acting_user(request), tag, form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, _message_of(exc))
+    else:
+        messages.success(request, f"标签“{tag.name}”已归档：不再用于标注，也不再共享。")
+    return redirect("subjects:tags")
+
+
+@require_POST
+@role_required(*EDITORS)
+def tag_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _own_tag(request, pk)
+    try:
+        services.restore_tag(acting_user(request), tag)
+    except ValidationError as exc:
+        messages.error(request, _message_of(exc))
+    else:
+        messages.success(request, f"标签“{tag.name}”已恢复使用。")
+    return redirect("subjects:tags")
 
 
 @require_POST
