@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -147,23 +148,249 @@ def bulk_insert(model: type[Any], fields: Sequence[str], rows: Sequence[Sequence
 
     if not rows:
         return
+    if connection.vendor == "postgresql":  # COPY is PostgreSQL's bulk path
+        types = _binary_types(connection, [model._meta.get_field(name) for name in fields])
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(_copy_sql(connection, model, fields)) as copy:
+                if types is not None:
+                    copy.set_types(types)
+                for row in rows:
+                    copy.write_row(row)
+        return
     meta = model._meta
     quote = connection.ops.quote_name
     columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
-    if connection.vendor == "postgresql":  # COPY is PostgreSQL's bulk path
-        types = _binary_types(connection, [meta.get_field(name) for name in fields])
-        binary = " (FORMAT BINARY)" if types is not None else ""
-        sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN{binary}"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            if types is not None:
-                copy.set_types(types)
-            for row in rows:
-                copy.write_row(row)
-        return
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"
     with connection.cursor() as cursor:  # one prepared statement, many rows (SQLite)
         cursor.executemany(sql, rows)
+
+
+class StreamingInsert:
+    """Rows for a registry table and its link tables, inserted during one import without
+    waiting for the server per chunk.
+
+    On PostgreSQL the registry's rows go through one COPY that stays open between chunks, so the
+    server inserts them while the client validates the next chunk. Link rows (integers only) gather
+    for a stretch of `EPOCH_ROWS` and are then copied at once without waiting for the server to
+    finish them: it inserts them while the client validates on, and their result is read before
+    the connection's next statement. While anything is open the connection can run nothing
+    else: call `flush()` before any other statement. `close()` ends it all (after an error,
+    `close(error)` cancels the open COPY). Elsewhere each `add` is an executemany at once.
+    """
+
+    EPOCH_ROWS = 50_000  # link rows held back (~1 MB): each stretch costs one wait
+
+    def __init__(self, tables: Sequence[tuple[type[Any], Sequence[str]]]) -> None:
+        from django.db import connection
+
+        self.connection = connection
+        self.streamed = connection.vendor == "postgresql"
+        self.tables = {model: tuple(fields) for model, fields in tables}
+        self.main = tables[0][0]
+        self._copy: Any = None
+        self._block: Any = None  # the context manager that opened `_copy`
+        self._cursor: Any = None
+        self._links: dict[type[Any], list[str]] = {}
+        self._link_rows = 0
+        self._pending = False  # a link COPY whose result is not read yet
+
+    def add(self, model: type[Any], rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        if not self.streamed:
+            bulk_insert(model, self.tables[model], rows)
+            return
+        with self.connection.wrap_database_errors:  # a refused row surfaces as IntegrityError
+            if model is self.main:
+                write = self._open().write_row
+                for row in rows:
+                    write(row)
+            else:
+                line = "\t".join(["%d"] * len(self.tables[model])) + "\n"
+                self._links.setdefault(model, []).append("".join([line % row for row in rows]))
+                self._link_rows += len(rows)
+                if self._link_rows >= self.EPOCH_ROWS:
+                    self._end_main(None)
+                    self._send_links()
+
+    def _open(self) -> Any:
+        if self._copy is None:
+            self._settle()
+            fields = self.tables[self.main]
+            self._cursor = self.connection.cursor()
+            self._block = self._cursor.cursor.copy(_copy_sql(self.connection, self.main, fields))
+            self._copy = self._block.__enter__()
+            types = _binary_types(self.connection, [self.main._meta.get_field(f) for f in fields])
+            if types is not None:
+                self._copy.set_types(types)
+        return self._copy
+
+    def _end_main(self, error: BaseException | None) -> None:
+        block, cursor = self._block, self._cursor
+        self._copy = self._block = self._cursor = None
+        if block is None:
+            return
+        try:
+            with self.connection.wrap_database_errors:
+                block.__exit__(type(error) if error else None, error, None)
+        finally:
+            cursor.close()
+
+    def _send_links(self) -> None:
+        """Copy the gathered link rows; the last COPY's result is left for `_settle`."""
+        from psycopg import generators, pq
+
+        raw = self.connection.connection
+        pgconn = raw.pgconn
+        quote = self.connection.ops.quote_name
+        links, self._links, self._link_rows = self._links, {}, 0
+        for model, parts in links.items():
+            self._settle()
+            meta = model._meta
+            columns = ", ".join(quote(meta.get_field(name).column) for name in self.tables[model])
+            with self.connection.wrap_database_errors:
+                pgconn.send_query(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN".encode())
+                (started,) = raw.wait(generators.fetch_many(pgconn))
+                if started.status != pq.ExecStatus.COPY_IN:
+                    raise _error_from(started, pgconn)
+                for part in parts:
+                    raw.wait(generators.copy_to(pgconn, part.encode(), flush=False))
+                raw.wait(_end_copy_unread(pgconn))
+            self._pending = True
+
+    def _settle(self) -> None:
+        """Read the result of the link COPY in flight (raising its error, if any)."""
+        if not self._pending:
+            return
+        from psycopg import generators, pq
+
+        self._pending = False
+        raw = self.connection.connection
+        for result in raw.wait(generators.fetch_many(raw.pgconn)):
+            if result.status != pq.ExecStatus.COMMAND_OK:
+                with self.connection.wrap_database_errors:
+                    raise _error_from(result, raw.pgconn)
+
+    def flush(self) -> None:
+        """Finish everything in flight; the connection is free after."""
+        if not self.streamed:
+            return
+        self._end_main(None)
+        if self._links:
+            self._send_links()
+        self._settle()
+
+    def close(self, error: BaseException | None = None) -> None:
+        if error is None:
+            self.flush()
+            return
+        self._links, self._link_rows = {}, 0
+        try:
+            self._end_main(error)
+        finally:
+            try:
+                self._settle()
+            except Exception:  # noqa: BLE001 — the import already failed; the result is read
+                pass
+
+
+def _end_copy_unread(pgconn: Any) -> Any:
+    """End a COPY and flush it to the server, without waiting for its result."""
+    from psycopg.waiting import Wait
+
+    while pgconn.put_copy_end(None) == 0:
+        while not (yield Wait.W):
+            continue
+    while True:
+        while not (yield Wait.W):
+            continue
+        if pgconn.flush() == 0:
+            break
+
+
+def _error_from(result: Any, pgconn: Any) -> Exception:
+    from psycopg import errors
+
+    return errors.error_from_result(result, encoding=pgconn._encoding)
+
+
+class ReservedIds:
+    """Primary keys handed out to an import. PostgreSQL reserves them in growing blocks (one
+    query per block rather than per chunk; unused ones are gaps, as with any sequence), and
+    `before_query` runs before each (to end an open COPY). Other databases reserve per call."""
+
+    def __init__(self, model: type[Any], first_block: int, before_query: Any = None) -> None:
+        from django.db import connection
+
+        self.model = model
+        self.blocks = connection.vendor == "postgresql"
+        self.block = max(first_block, 1000)
+        self.before_query = before_query
+        self.free = array("q")  # at most two blocks: 8 bytes an id
+        self.next = 0
+
+    def take(self, count: int) -> list[int] | None:
+        """`count` ids, or None where the database numbers the rows itself."""
+        if not self.blocks:
+            return reserve_ids(self.model, count)
+        if len(self.free) - self.next < count:
+            if self.before_query is not None:
+                self.before_query()
+            more = reserve_ids(self.model, max(self.block, count))
+            assert more is not None
+            self.free = self.free[self.next :] + array("q", more)
+            self.next = 0
+            self.block = min(self.block * 2, 100_000)
+        taken = self.free[self.next : self.next + count].tolist()
+        self.next += count
+        return taken
+
+
+class KeyLedger:
+    """Which rows of a file repeat a key (code, USCC…), without keeping every key in memory: the
+    keys go to a private temporary SQLite file (deleted on close, its cache a fixed 2 MiB), and
+    one sorted pass at the end finds each repeat and the row it repeats."""
+
+    def __init__(self) -> None:
+        import sqlite3
+
+        self.db = sqlite3.connect("")  # "": a temporary on-disk database, removed on close
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("CREATE TABLE seen (kind TEXT, value TEXT, row INTEGER)")
+        self.pending: list[tuple[str, str, int]] = []
+
+    def add(self, kind: str, value: str, row: int) -> None:
+        self.pending.append((kind, value, row))
+        if len(self.pending) >= 5000:
+            self._write()
+
+    def _write(self) -> None:
+        self.db.executemany("INSERT INTO seen VALUES (?, ?, ?)", self.pending)
+        self.pending = []
+
+    def repeats(self) -> Iterator[tuple[str, str, int, int]]:
+        """(kind, value, row, first row) for every row that repeats an earlier row's key."""
+        self._write()
+        yield from self.db.execute(
+            "SELECT kind, value, row, first FROM (SELECT kind, value, row,"
+            " min(row) OVER (PARTITION BY kind, value) AS first,"
+            " count(*) OVER (PARTITION BY kind, value) AS n FROM seen)"
+            " WHERE n > 1 AND row > first ORDER BY row"
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _copy_sql(connection: Any, model: type[Any], fields: Sequence[str]) -> str:
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    types = _binary_types(connection, [meta.get_field(name) for name in fields])
+    binary = " (FORMAT BINARY)" if types is not None else ""
+    return f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN{binary}"
 
 
 # Column types whose binary COPY format psycopg writes from the Python values the importers pass

@@ -11,8 +11,12 @@ The shape, for every registry (`ImportSpec` subclasses live in each app's `impor
 5. a row whose code exists is an update, traced with before/after; a row equal to what is stored is
    unchanged, so re-importing the same file changes nothing.
 
-Memory does not grow with the file: rows are never kept beyond their chunk; only the set of codes
-seen so far is kept (to find duplicates), plus at most `MAX_ERRORS` errors.
+Memory does not grow with the file: rows are never kept beyond their chunk, plus at most
+`MAX_ERRORS` errors. Repeated codes are found with a dict of the codes seen so far (small
+registries), or, for a spec that `checks_repeats_itself` (the subject registry, millions of rows),
+by the spec: a `KeyLedger` on disk when previewing, the database's unique constraints when
+committing. When the database refuses a repeated key, the commit rolls back and a preview pass
+names the rows.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 MAX_ERRORS = 1000
 SAMPLE_CHANGES = 20
@@ -119,6 +123,10 @@ class ImportSpec(ABC):
     key: str = "code"
     chunk_size: int = 2000
     filename: str = ""  # set by run_import, for audit reasons
+    committing: bool = False  # set by run_import: this pass writes
+    expected_rows: int | None = None  # set by run_import: the file's row count, if known
+    # True: the spec finds repeated keys itself (see the module's docstring), not `_process`.
+    checks_repeats_itself: bool = False
 
     def headers(self) -> list[str]:
         """The template's columns (columns whose key starts with "_" are export-only extras that
@@ -134,6 +142,12 @@ class ImportSpec(ABC):
     @abstractmethod
     def clean(self, row: int, raw: Mapping[str, str]) -> tuple[dict[str, Any], list[RowError]]:
         """Parse the present columns of one row into canonical values (and its code)."""
+
+    def clean_values(
+        self, row: int, keys: Sequence[str], values: Sequence[str]
+    ) -> tuple[dict[str, Any], list[RowError]]:
+        """`clean` for the row's cells in `keys` order (a spec may skip building the dict)."""
+        return self.clean(row, dict(zip(keys, values, strict=True)))
 
     @abstractmethod
     def defaults(self) -> dict[str, Any]:
@@ -157,6 +171,13 @@ class ImportSpec(ABC):
     @abstractmethod
     def finish(self, result: ImportResult) -> None:
         """Record the import's summary audit event (inside the transaction)."""
+
+    def final_errors(self) -> list[RowError]:
+        """Errors only the whole file shows (repeats found at the end), after the last chunk."""
+        return []
+
+    def close(self, error: BaseException | None) -> None:  # noqa: B027 — optional hook
+        """Release what the pass held (an open COPY, temporary files), also after an error."""
 
     def row_error(self, row: int, key: str, message: str, value: str = "") -> RowError:
         return RowError(row, self.column(key).header if key else "", message, value[:200])
@@ -344,6 +365,7 @@ def run_import(
     result = ImportResult(filename=filename or path.name, sha256=file_sha256(path))
     spec.filename = result.filename
     table = open_table(path)
+    spec.expected_rows = table.total
     try:
         positions = map_headers(spec, table.headers)
         if commit:
@@ -351,18 +373,83 @@ def run_import(
 
             try:
                 with bulk_write_session(), transaction.atomic():
-                    _process(spec, table, positions, result, True, progress)
-                    if not result.ok:
-                        raise _Rollback
-                    spec.finish(result)
-                    result.committed = True
-            except _Rollback:
+                    _committed_pass(spec, table, positions, result, progress)
+            except (_Rollback, IntegrityError) as refusal:
                 result.committed = False
+                if spec.checks_repeats_itself:
+                    # The commit streamed rows without keeping every key, so its errors may
+                    # miss repeats (or the database refused one): a preview pass names them all.
+                    table.close()
+                    table = open_table(path)
+                    result = _explain_refusal(
+                        spec, table, positions, result, isinstance(refusal, IntegrityError)
+                    )
+                elif isinstance(refusal, IntegrityError):
+                    raise
         else:
-            _process(spec, table, positions, result, False, progress)
+            _pass(spec, table, positions, result, False, progress)
     finally:
         table.close()
     result.seconds = time.perf_counter() - started
+    return result
+
+
+def _committed_pass(
+    spec: ImportSpec,
+    table: Table,
+    positions: dict[str, int],
+    result: ImportResult,
+    progress: ProgressFn | None,
+) -> None:
+    spec.committing = True
+    try:
+        _process(spec, table, positions, result, True, progress)
+        if not result.ok:
+            raise _Rollback
+        spec.finish(result)
+    except BaseException as error:
+        spec.close(error)
+        raise
+    spec.close(None)
+    result.committed = True
+
+
+def _pass(
+    spec: ImportSpec,
+    table: Table,
+    positions: dict[str, int],
+    result: ImportResult,
+    commit: bool,
+    progress: ProgressFn | None,
+) -> None:
+    spec.committing = commit
+    try:
+        _process(spec, table, positions, result, commit, progress)
+    finally:
+        spec.close(None)
+
+
+def _explain_refusal(
+    spec: ImportSpec,
+    table: Table,
+    positions: dict[str, int],
+    refused: ImportResult,
+    by_database: bool,
+) -> ImportResult:
+    result = ImportResult(filename=refused.filename, sha256=refused.sha256)
+    _pass(spec, table, positions, result, False, None)
+    if result.ok and by_database:  # no row repeats a key: another import wrote it meanwhile
+        result.add_error(
+            RowError(
+                0,
+                "",
+                "数据库拒绝写入：编码或统一社会信用代码与同时进行的其他导入冲突。"
+                "本次未导入任何数据，请重新导入",
+            )
+        )
+    elif result.ok:
+        result.errors, result.error_count = refused.errors, refused.error_count
+    result.seconds = refused.seconds
     return result
 
 
@@ -376,58 +463,78 @@ def _process(
 ) -> None:
     spec.begin()
     present = frozenset(positions)
-    seen: dict[str, int] = {}
+    seen: dict[str, int] | None = None if spec.checks_repeats_itself else {}
     chunk: list[tuple[int, dict[str, Any]]] = []
     items = [(key, index) for key, index in positions.items() if not key.startswith("_")]
-    keys = [key for key, _ in items]
+    keys = tuple(key for key, _ in items)
     indexes = [index for _, index in items]
     width_needed = max(indexes, default=-1) + 1
-    pick = itemgetter(*indexes) if len(indexes) > 1 else None  # a tuple of the cells, in C
+    pick = _picker(indexes)
+    clean, chunk_size = spec.clean_values, spec.chunk_size
     for number, cells in table.rows:
-        if pick is not None and len(cells) >= width_needed:
+        if len(cells) >= width_needed:
             values = pick(cells)
-        else:  # a short row (trailing empty cells left out), or a single-column file
+        else:  # a short row (trailing empty cells left out)
             values = tuple(cells[index] if index < len(cells) else "" for index in indexes)
         if not any(values):
             continue
-        raw = dict(zip(keys, values, strict=True))
         result.rows += 1
-        cleaned = _clean_row(spec, number, raw, seen, result)
-        if cleaned is not None:
+        cleaned, problems = clean(number, keys, values)
+        if problems:
+            if _too_many(result, problems):
+                break
+        elif seen is None or _first_time(spec, number, cleaned, seen, result):
             chunk.append((number, cleaned))
-        if len(chunk) >= spec.chunk_size:
-            _flush(spec, chunk, present, result, commit)
-            chunk = []
-            if progress is not None:
-                progress(result.rows, table.total)
-        if result.error_count >= MAX_ERRORS:
-            result.truncated = True
-            break
+            if len(chunk) >= chunk_size:
+                _flush(spec, chunk, present, result, commit, progress, table.total)
+                chunk = []
     if chunk:
         _flush(spec, chunk, present, result, commit)
+    _add_final_errors(spec, result)
     if progress is not None:
         progress(result.rows, result.rows)
 
 
-def _clean_row(
-    spec: ImportSpec,
-    number: int,
-    raw: dict[str, str],
-    seen: dict[str, int],
-    result: ImportResult,
-) -> dict[str, Any] | None:
-    """The cleaned row, or None after recording its errors (including a repeated code)."""
-    cleaned, problems = spec.clean(number, raw)
+def _picker(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """The cells at `indexes` as a tuple (in C for two or more)."""
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda cells: (cells[index],)
+    if not indexes:
+        return lambda cells: ()
+    return itemgetter(*indexes)
+
+
+def _too_many(result: ImportResult, problems: list[RowError]) -> bool:
+    """Record a row's errors; True when there are so many that reading on is pointless."""
     for problem in problems:
         result.add_error(problem)
-    if problems:
-        return None
+    result.truncated = result.error_count >= MAX_ERRORS
+    return result.truncated
+
+
+def _add_final_errors(spec: ImportSpec, result: ImportResult) -> None:
+    late = spec.final_errors()
+    if late:
+        for error in late:
+            result.add_error(error)
+        result.errors.sort(key=lambda e: e.row)
+
+
+def _first_time(
+    spec: ImportSpec,
+    number: int,
+    cleaned: dict[str, Any],
+    seen: dict[str, int],
+    result: ImportResult,
+) -> bool:
+    """False after recording the error when the row repeats an earlier row's code."""
     code = cleaned[spec.key]
     first = seen.setdefault(code, number)
     if first != number:
         result.add_error(spec.row_error(number, spec.key, f"编码与第 {first} 行重复", code))
-        return None
-    return cleaned
+        return False
+    return True
 
 
 def _flush(
@@ -436,6 +543,8 @@ def _flush(
     present: frozenset[str],
     result: ImportResult,
     commit: bool,
+    progress: ProgressFn | None = None,
+    total: int | None = None,
 ) -> None:
     stored = spec.existing(chunk)
     for problem in spec.check_chunk(chunk, stored):
@@ -472,6 +581,8 @@ def _flush(
     result.updated += len(updates)
     if commit and result.ok:
         spec.write(creates, updates)
+    if progress is not None:
+        progress(result.rows, total)
 
 
 # --- helpers for specs -------------------------------------------------------------------------

@@ -144,8 +144,7 @@ def _subjects(
             rows.append(subject_services.DEFAULTS | values)
         spec = SubjectImport(department, None)
         spec.filename = "演示数据"
-        spec.begin()
-        spec.write(rows, [])
+        spec.create_all(rows)
         created["subject"] += len(rows)
 
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
 import secrets
+import tempfile
 from collections.abc import Mapping, Sequence
 from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from audit.services import record_event
+from audit.services import record_event, record_events
 from core.checkdigits import USCC_ALPHABET
 from core.crypto import fingerprint_key
-from core.import_tools import bulk_insert, db_datetime, reserve_ids
+from core.import_tools import KeyLedger, ReservedIds, StreamingInsert, db_datetime
 from core.imports import (
     Change,
     Column,
@@ -26,7 +29,7 @@ from core.imports import (
 )
 from subjects import services
 from subjects.choices import CreditRiskClass, OperatingStatus
-from subjects.models import Industry, LicenceType, Subject, SubjectType
+from subjects.models import Industry, LicenceType, Subject, SubjectType, Tag
 from subjects.services import DEFAULTS, Lookups
 
 if TYPE_CHECKING:
@@ -82,6 +85,27 @@ _INSERT_FIELDS = (
     "is_archived",
     "archived_reason",
 )
+_PICK_CREATED = itemgetter(
+    "code",
+    "subject_type",
+    "name",
+    "uscc",
+    "legal_representative",
+    "address",
+    "region",
+    "town",
+    "industry",
+    "operating_status",
+    "credit_risk_class",
+    "abnormal_list",
+    "serious_violation_list",
+    "complaint_count",
+)
+_LINKS = (
+    ("licence_types", "licencetype_id"),
+    ("applicable_items", "inspectionitem_id"),
+    ("tags", "tag_id"),
+)
 _STATUS_LABELS = {code: str(label).split("（")[0] for code, label in OperatingStatus.choices}
 
 
@@ -99,6 +123,7 @@ def _col(
 class SubjectImport(ImportSpec):
     label = "检查对象"
     chunk_size = 2000
+    checks_repeats_itself = True  # registries of millions: see `clean` and `check_chunk`
     columns = (
         _col(
             "code",
@@ -183,11 +208,34 @@ class SubjectImport(ImportSpec):
             InspectionItem.objects.filter(pk__in=lookups.items.values()).values_list("name", "code")
         )
         self.tag_names = {n: n for n in lookups.tags}
+        self.archived_tags = set(
+            Tag.objects.filter(department=self.department, is_archived=True).values_list(
+                "name", flat=True
+            )
+        )
         self.region_default = self.department.region.code
-        self.seen_uscc: dict[str, int] = {}
         self.parsers = self._parsers()
+        self._plans: dict[Sequence[str], tuple[tuple[str, Any], ...]] = {}
         self.fp_key = fingerprint_key()
         self._load_index()
+        # Repeated keys: a preview notes every code and USCC in a ledger on disk; a commit keeps
+        # only the codes of stored subjects it met (new rows repeating a key are refused by the
+        # unique constraints, and `run_import` then explains with a preview).
+        self.ledger = None if self.committing else KeyLedger()
+        self.met: dict[str, int] = {}
+        self.writer = StreamingInsert(
+            [
+                (Subject, ("id", *_INSERT_FIELDS)),
+                *(
+                    (getattr(Subject, name).through, ("subject_id", column))
+                    for name, column in _LINKS
+                ),
+            ]
+        )
+        self.created_codes = tempfile.TemporaryFile()  # for the audit events, in `finish`
+        self.ids = ReservedIds(
+            Subject, self.expected_rows or self.chunk_size, before_query=self.writer.flush
+        )
 
     def defaults(self) -> dict[str, Any]:
         return DEFAULTS | {"region": self.region_default}
@@ -202,6 +250,9 @@ class SubjectImport(ImportSpec):
     ) -> list[str]:
         if not text:
             return []
+        single = table.get(text)
+        if single is not None:  # one known value, the common case
+            return [single]
         out, unknown = [], []
         for part in split_list(text):
             code = table.get(part)
@@ -299,11 +350,18 @@ class SubjectImport(ImportSpec):
         }
 
     def clean(self, row: int, raw: Mapping[str, str]) -> tuple[dict[str, Any], list[RowError]]:
+        return self.clean_values(row, tuple(raw), tuple(raw.values()))
+
+    def clean_values(
+        self, row: int, keys: Sequence[str], values: Sequence[str]
+    ) -> tuple[dict[str, Any], list[RowError]]:
+        plan = self._plans.get(keys)
+        if plan is None:  # once per file: each column's parser (None: the text as it is)
+            plan = self._plans[keys] = tuple((key, self.parsers.get(key)) for key in keys)
         problems: list[tuple[str, str]] = []
-        parsers = self.parsers
         v: dict[str, Any] = {
-            key: (text if (parse := parsers.get(key)) is None else parse(text, problems))
-            for key, text in raw.items()
+            key: (text if parse is None else parse(text, problems))
+            for (key, parse), text in zip(plan, values, strict=True)
         }
         if not problems:
             if not v.get("code"):
@@ -311,13 +369,13 @@ class SubjectImport(ImportSpec):
                     v["subject_type"], v.get("name", ""), v.get("address", "")
                 )
             problems.extend(_check_rules(v, self.lookups.types[v["subject_type"]]).items())
-        uscc = v.get("uscc")
-        if uscc and not problems:
-            first = self.seen_uscc.setdefault(uscc, row)
-            if first != row:
-                problems.append(("uscc", f"统一社会信用代码与第 {first} 行重复"))
         if not problems:
+            if self.ledger is not None:
+                self.ledger.add("code", v["code"], row)
+                if v.get("uscc"):
+                    self.ledger.add("uscc", v["uscc"], row)
             return v, []
+        raw = dict(zip(keys, values, strict=True))
         return v, [self.row_error(row, k, m, raw.get(k, "")) for k, m in problems]
 
     # --- the stored registry: code → (pk, fingerprint, uscc), read once per import --------------
@@ -347,6 +405,7 @@ class SubjectImport(ImportSpec):
             else:
                 load.append(entry[0])
         if load:
+            self.writer.flush()
             found.update(services.stored_values(Subject.objects.filter(pk__in=load)))
         return found
 
@@ -356,6 +415,12 @@ class SubjectImport(ImportSpec):
         errors = []
         for row, values in rows:
             uscc, code = values.get("uscc"), values["code"]
+            if self.archived_tags and values.get("tags"):
+                errors.extend(self._archived_tag_errors(row, values, stored.get(code)))
+            if self.ledger is None and code in self.index:
+                first = self.met.setdefault(code, row)
+                if first != row:
+                    errors.append(self.row_error(row, "code", f"编码与第 {first} 行重复", code))
             if not uscc or uscc == code and uscc not in self.uscc_owner:
                 continue
             owner = self.uscc_owner.get(uscc) or (uscc if uscc in self.index else None)
@@ -367,52 +432,82 @@ class SubjectImport(ImportSpec):
                 )
         return errors
 
+    def create_all(self, rows: list[dict[str, Any]]) -> None:
+        """Create rows already validated elsewhere (the demo county), written and audited as an
+        import writes them."""
+        self.committing = True
+        self.begin()
+        try:
+            self.write(rows, [])
+            self.writer.flush()
+            self._record_created()
+        except BaseException as error:
+            self.close(error)
+            raise
+        self.close(None)
+
+    def _archived_tag_errors(
+        self, row: int, values: dict[str, Any], stored: dict[str, Any] | None
+    ) -> list[RowError]:
+        """An archived tag may stay on a subject that has it, but is not added to others."""
+        added = set(values["tags"]) & self.archived_tags - set((stored or {}).get("tags", ()))
+        if not added:
+            return []
+        listed = "、".join(sorted(added))
+        return [self.row_error(row, "tags", f"标签已归档，不能再添加：{listed}", listed)]
+
     def write(self, creates: list[dict[str, Any]], updates: list[Change]) -> None:
         if creates:
             self._create(creates)
         if updates:
+            self.writer.flush()
             self._update(updates)
 
     def _create(self, creates: list[dict[str, Any]]) -> None:
+        """Streams the new rows; their audit events are written by `finish` (the open COPY
+        holds the connection, and the audit chain's lock is then held only at the end)."""
         lk, actor_id = self.lookups, self.actor.pk if self.actor else None
         assert self.department is not None
         now = db_datetime(timezone.now())
         department_id, batch = self.department.pk, self.batch
         type_ids = {code: t.pk for code, t in lk.types.items()}
         regions, industries = lk.regions, lk.industries
-        ids = reserve_ids(Subject, len(creates))  # None: the database numbers the rows
-        bulk_insert(
+        ids = self.ids.take(len(creates))  # None: the database numbers the rows
+        pick = _PICK_CREATED  # the row's own columns, in C
+        tail = (batch, actor_id, actor_id, now, now, False, "")
+        self.writer.add(
             Subject,
-            ("id", *_INSERT_FIELDS),
             [
                 (
                     pk,
                     department_id,
-                    v["code"],
-                    type_ids[v["subject_type"]],
-                    v["name"],
-                    v["uscc"],
-                    v["legal_representative"],
-                    v["address"],
-                    regions.get(v["region"]),
-                    v["town"],
-                    industries.get(v["industry"]),
-                    v["operating_status"],
-                    v["credit_risk_class"],
-                    v["abnormal_list"],
-                    v["serious_violation_list"],
-                    v["complaint_count"],
-                    batch,
-                    actor_id,
-                    actor_id,
-                    now,
-                    now,
-                    False,
-                    "",
+                    code,
+                    type_ids[subject_type],
+                    name,
+                    uscc,
+                    legal_representative,
+                    address,
+                    regions.get(region),
+                    town,
+                    industries.get(industry),
+                    *flags,
+                    *tail,
                 )
-                for pk, v in zip(ids or repeat(None), creates, strict=ids is not None)
+                for pk, (
+                    code,
+                    subject_type,
+                    name,
+                    uscc,
+                    legal_representative,
+                    address,
+                    region,
+                    town,
+                    industry,
+                    *flags,
+                ) in zip(ids or repeat(None), map(pick, creates), strict=ids is not None)
             ],
         )
+        pickle.dump([v["code"] for v in creates], self.created_codes, pickle.HIGHEST_PROTOCOL)
         if ids is None:  # a database that cannot reserve ids: read them back by code
             by_code = dict(
                 Subject.objects.filter(
@@ -421,19 +516,38 @@ class SubjectImport(ImportSpec):
             )
             ids = [by_code[v["code"]] for v in creates]
         self._insert_relations(ids, creates)
-        record_event(
-            action="subject.imported",
-            actor=self.actor,
-            object_type="subjects.subject",
-            object_repr=f"批量导入新增 {len(creates)} 个检查对象",
-            after={
-                "batch": batch,
+
+    def _record_created(self) -> None:
+        """One audit event per chunk of created subjects (their codes in the order written,
+        kept on disk meanwhile), appended to the chain together."""
+        spool = self.created_codes
+        spool.seek(0)
+        events: list[dict[str, Any]] = []
+        while True:
+            try:
+                codes = pickle.load(spool)
+            except EOFError:
+                break
+            events.append(self._created_event(codes))
+            if len(events) == 10:  # memory stays bounded on files of any size
+                record_events(events)
+                events = []
+        record_events(events)
+
+    def _created_event(self, codes: list[str]) -> dict[str, Any]:
+        return {
+            "action": "subject.imported",
+            "actor": self.actor,
+            "object_type": "subjects.subject",
+            "object_repr": f"批量导入新增 {len(codes)} 个检查对象",
+            "after": {
+                "batch": self.batch,
                 "file": self.filename,
-                "count": len(creates),
-                "codes": [v["code"] for v in creates],
+                "count": len(codes),
+                "codes": codes,
             },
-            reason=f"批量导入 {self.filename}",
-        )
+            "reason": f"批量导入 {self.filename}",
+        }
 
     def _insert_relations(
         self,
@@ -442,19 +556,19 @@ class SubjectImport(ImportSpec):
         only: Sequence[str] = services.M2M_FIELDS,
     ) -> None:
         lk = self.lookups
-        tables = {
-            "licence_types": (lk.licences, "licencetype_id"),
-            "applicable_items": (lk.items, "inspectionitem_id"),
-            "tags": (lk.tags, "tag_id"),
-        }
+        tables = {"licence_types": lk.licences, "applicable_items": lk.items, "tags": lk.tags}
         for name in only:
-            table, column = tables[name]
+            lists = list(map(itemgetter(name), values))
+            if not any(lists):  # most files lack most of these columns
+                continue
+            table = tables[name]
             links = [
                 (pk, table[code])
-                for pk, v in zip(pks, values, strict=True)
-                for code in v.get(name, ())
+                for pk, codes in zip(pks, lists, strict=True)
+                if codes
+                for code in codes
             ]
-            bulk_insert(getattr(Subject, name).through, ["subject_id", column], links)
+            self.writer.add(getattr(Subject, name).through, links)
 
     def _update(self, updates: list[Change]) -> None:
         subjects = {
@@ -488,8 +602,32 @@ class SubjectImport(ImportSpec):
             through = getattr(Subject, name).through
             through.objects.filter(subject_id__in=[s.pk for s, _ in pairs]).delete()
             self._insert_relations([s.pk for s, _ in pairs], [v for _, v in pairs], only=[name])
+        self.writer.flush()
+
+    def final_errors(self) -> list[RowError]:
+        if self.ledger is None:
+            return []
+        words = {"code": "编码", "uscc": "统一社会信用代码"}
+        return [
+            self.row_error(row, kind, f"{words[kind]}与第 {first} 行重复", value)
+            for kind, value, row, first in self.ledger.repeats()
+        ]
+
+    def close(self, error: BaseException | None) -> None:
+        writer, ledger = getattr(self, "writer", None), getattr(self, "ledger", None)
+        try:
+            if writer is not None:
+                writer.close(error)
+        finally:
+            if ledger is not None:
+                ledger.close()
+            if hasattr(self, "created_codes"):
+                self.created_codes.close()
 
     def finish(self, result: ImportResult) -> None:
+        self.writer.flush()
+        if result.created:
+            self._record_created()
         record_event(
             action="subject.import_committed",
             actor=self.actor,

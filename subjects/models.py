@@ -177,9 +177,15 @@ class SubjectQuerySet(models.QuerySet["Subject"]):
 class Subject(TimeStampedModel, ArchivableModel):
     """检查对象 (A4). `code` identifies it within its department (the USCC when it has one).
 
-    Large registries are imported in bulk, so only the indexes queries use are kept: the
-    department is the prefix of the unique (department, code) index, and the actor columns are
-    never searched."""
+    Large registries are imported in bulk (100,000 rows in seconds), so this table carries only
+    what queries use: the department is the prefix of the unique (department, code) index, and
+    the actor, type, region and industry columns have no index of their own. Its references
+    (`REFERENCES_CHECKED_BY_APPLICATION`) have no foreign-key constraint in the database: on
+    PostgreSQL each constraint is checked row by row (about 10 µs each, seven per subject with
+    its links), which cost more than the whole import. The referenced rows are never deleted
+    (reference data is switched off, departments and users are archived), Django still refuses
+    to delete a referenced row (PROTECT), every writer sets them from rows it has just read, and
+    `manage.py check_references` finds any dangling one set-based."""
 
     department = models.ForeignKey(
         "organisations.Department",
@@ -187,6 +193,7 @@ class Subject(TimeStampedModel, ArchivableModel):
         on_delete=models.PROTECT,
         related_name="subjects",
         db_index=False,
+        db_constraint=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -196,6 +203,7 @@ class Subject(TimeStampedModel, ArchivableModel):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     modified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -205,10 +213,17 @@ class Subject(TimeStampedModel, ArchivableModel):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
+    is_archived = models.BooleanField(_("已归档"), default=False)  # (department, is_archived)
     code = models.CharField(_("对象编码"), max_length=64)
     subject_type = models.ForeignKey(
-        SubjectType, verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="subjects"
+        SubjectType,
+        verbose_name=_("对象类型"),
+        on_delete=models.PROTECT,
+        related_name="subjects",
+        db_index=False,
+        db_constraint=False,
     )
     name = models.CharField(_("名称"), max_length=200)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
@@ -222,6 +237,7 @@ class Subject(TimeStampedModel, ArchivableModel):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     town = models.CharField(_("乡镇（街道）"), max_length=50, blank=True)
     industry = models.ForeignKey(
@@ -231,9 +247,15 @@ class Subject(TimeStampedModel, ArchivableModel):
         null=True,
         blank=True,
         related_name="subjects",
+        db_index=False,
+        db_constraint=False,
     )
     licence_types = models.ManyToManyField(
-        LicenceType, verbose_name=_("许可证类型"), blank=True, related_name="subjects"
+        LicenceType,
+        verbose_name=_("许可证类型"),
+        blank=True,
+        related_name="subjects",
+        db_constraint=False,
     )
     operating_status = models.CharField(
         _("经营状态"),
@@ -252,9 +274,10 @@ class Subject(TimeStampedModel, ArchivableModel):
         verbose_name=_("适用的抽查事项"),
         blank=True,
         related_name="subjects",
+        db_constraint=False,
     )
     tags = models.ManyToManyField(
-        Tag, verbose_name=_("子库标签"), blank=True, related_name="subjects"
+        Tag, verbose_name=_("子库标签"), blank=True, related_name="subjects", db_constraint=False
     )
     import_batch = models.CharField(_("导入批次"), max_length=32, blank=True, editable=False)
 

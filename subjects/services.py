@@ -332,7 +332,8 @@ def save_subject(
         raise ValidationError(errors)
     with transaction.atomic():
         if subject is not None:
-            subject = with_values_related(Subject.objects.select_for_update()).get(pk=subject.pk)
+            locked = Subject.objects.select_for_update(of=("self",))  # not the outer-joined rows
+            subject = with_values_related(locked).get(pk=subject.pk)
             if subject.is_archived:
                 raise ValidationError("该对象已移出名录库，不能修改")
         _check_unique(department, values, subject.pk if subject else None)

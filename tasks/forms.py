@@ -171,7 +171,7 @@ class DrawForm(forms.Form):
             department=department, is_active=True
         ).order_by("username")
         self.fields["tags"].queryset = Tag.objects.filter(  # type: ignore[attr-defined]
-            Q(department=department) | Q(shared_with=department)
+            Q(department=department) | Q(shared_with=department), is_archived=False
         ).distinct()
 
     def clean_overrides(self) -> dict[str, str]:

@@ -190,9 +190,9 @@ def test_a_failing_bulk_insert_rolls_the_whole_import_back(
 ) -> None:
     """An error while writing a later chunk reaches the caller, and nothing of the import (rows
     of earlier chunks, links, audit events) is kept."""
-    from core.import_tools import bulk_insert as real
-    from subjects import imports
+    from core.import_tools import StreamingInsert
 
+    real = StreamingInsert.add
     calls = {"n": 0}
 
     def fail_on_third(*args: Any) -> None:
@@ -201,7 +201,7 @@ def test_a_failing_bulk_insert_rolls_the_whole_import_back(
             raise RuntimeError("磁盘已满")
         real(*args)
 
-    monkeypatch.setattr(imports, "bulk_insert", fail_on_third)
+    monkeypatch.setattr(StreamingInsert, "add", fail_on_third)
     monkeypatch.setattr(SubjectImport, "chunk_size", 5)
     path = testing.write_csv(tmp_path / "s.csv", testing.SUBJECT_HEADERS, testing.subject_rows(20))
     events = AuditEvent.objects.count()
@@ -226,3 +226,70 @@ def test_every_chunk_is_written_and_audited_in_file_order(
     codes = [(e.after or {})["codes"] for e in imported]
     assert [len(c) for c in codes] == [7] * 7 + [1]
     assert [code for chunk in codes for code in chunk] == [r[3] for r in rows]
+
+
+def _with_tags(rows: list[list[str]], tags: list[str]) -> tuple[list[str], list[list[str]]]:
+    return [*testing.SUBJECT_HEADERS, "子库标签"], [
+        [*row, tag] for row, tag in zip(rows, tags, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("commit", [True, False])
+def test_repeated_codes_and_usccs_name_both_rows_across_chunks(
+    demo_org: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, commit: bool
+) -> None:
+    """The commit streams rows without keeping every key: a repeat is refused by the database
+    and a preview pass names the rows; the preview finds it with its ledger on disk."""
+    monkeypatch.setattr(SubjectImport, "chunk_size", 4)
+    rows = testing.subject_rows(12)
+    rows[9][3] = rows[1][3]  # row 11 repeats row 3's USCC (its code defaults to the USCC)
+    rows[10][0] = rows[11][0] = "SAME-CODE"  # rows 12 and 13: the same code, another chunk
+    rows[11][3] = testing.subject_rows(1, start=99)[0][3]
+    events = AuditEvent.objects.count()
+
+    result = _import(testing.write_csv(tmp_path / "s.csv", testing.SUBJECT_HEADERS, rows), commit)
+
+    assert not result.committed
+    assert Subject.objects.count() == 0
+    assert AuditEvent.objects.count() == events
+    found = [(e.row, e.column, e.message) for e in result.errors]
+    assert (11, "对象编码", "编码与第 3 行重复") in found
+    assert (11, "统一社会信用代码", "统一社会信用代码与第 3 行重复") in found
+    assert (13, "对象编码", "编码与第 12 行重复") in found
+    assert [e.row for e in result.errors] == sorted(e.row for e in result.errors)
+
+
+def test_a_repeated_stored_code_is_found_while_committing(demo_org: None, tmp_path: Path) -> None:
+    rows = testing.subject_rows(3)
+    assert _import(testing.write_csv(tmp_path / "a.csv", testing.SUBJECT_HEADERS, rows)).committed
+    rows[2][0] = rows[0][0] = rows[0][3]
+    rows[2][3] = rows[0][3]
+    rows[2][2] = "改名后的名称有限公司"
+
+    result = _import(testing.write_csv(tmp_path / "b.csv", testing.SUBJECT_HEADERS, rows))
+
+    assert not result.committed
+    assert ("对象编码", "编码与第 2 行重复") in [(e.column, e.message) for e in result.errors]
+    assert not Subject.objects.filter(name="改名后的名称有限公司").exists()
+
+
+def test_an_archived_tag_stays_on_its_subjects_but_is_not_added(
+    demo_org: None, tmp_path: Path
+) -> None:
+    from subjects.models import Tag
+
+    tag = Tag.objects.create(department=testing.department(), name="旧专项")
+    headers, rows = _with_tags(testing.subject_rows(2), ["旧专项", ""])
+    assert _import(testing.write_csv(tmp_path / "a.csv", headers, rows)).committed
+    Tag.objects.filter(pk=tag.pk).update(is_archived=True, archived_reason="专项结束")
+
+    again = _import(testing.write_csv(tmp_path / "b.csv", headers, rows))
+    assert again.committed
+    assert again.unchanged == 2
+
+    rows[1][-1] = "旧专项"
+    refused = _import(testing.write_csv(tmp_path / "c.csv", headers, rows))
+    assert not refused.committed
+    assert [(e.row, e.column, e.message) for e in refused.errors] == [
+        (3, "子库标签", "标签已归档，不能再添加：旧专项")
+    ]
