@@ -241,6 +241,7 @@ class StreamingInsert:
         """Copy the gathered link rows; the last COPY's result is left for `_settle`."""
         from psycopg import generators, pq
 
+        self.connection.ensure_connection()
         raw = self.connection.connection
         pgconn = raw.pgconn
         quote = self.connection.ops.quote_name

@@ -94,11 +94,15 @@ def upload(request: HttpRequest, page: ImportPage) -> HttpResponse:
     stored = request.session.get(SESSION_KEY, {})
     stored[token] = {"ns": page.namespace, "department": department.pk, "name": uploaded.name}
     request.session[SESSION_KEY] = stored
-    return _preview(request, page, token, result)
+    return _preview(request, page, token, result, spec)
 
 
 def _preview(
-    request: HttpRequest, page: ImportPage, token: str, result: imports.ImportResult
+    request: HttpRequest,
+    page: ImportPage,
+    token: str,
+    result: imports.ImportResult,
+    spec: imports.ImportSpec,
 ) -> HttpResponse:
     return render(
         request,
@@ -107,10 +111,34 @@ def _preview(
             page,
             token=token,
             result=result,
+            changes=[_readable(spec, change) for change in result.samples],
             errors=result.errors[:PREVIEW_ERRORS],
             more_errors=max(result.error_count - PREVIEW_ERRORS, 0),
         ),
     )
+
+
+def _readable(spec: imports.ImportSpec, change: imports.Change) -> dict[str, Any]:
+    """A sampled change as the preview shows it: the columns' Chinese headers, lists joined."""
+    headers = {c.key: c.header for c in spec.columns}
+
+    def shown(value: Any) -> str:
+        if isinstance(value, list | tuple):
+            return "、".join(str(v) for v in value)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return "" if value is None else str(value)
+
+    return {
+        "row": change.row,
+        "action": change.action,
+        "code": change.code,
+        "name": shown(change.after.get("name", "")),
+        "fields": [
+            (headers.get(key, key), shown(change.before.get(key)), shown(value))
+            for key, value in change.after.items()
+        ],
+    }
 
 
 def _stored(request: HttpRequest, page: ImportPage, token: str) -> tuple[Any, Any] | None:
@@ -147,7 +175,7 @@ def confirm(request: HttpRequest, page: ImportPage) -> HttpResponse:
         messages.error(
             request, "数据已发生变化，重新校验发现错误，未导入任何数据。请修改后重新上传。"
         )
-        return _preview(request, page, token, result)
+        return _preview(request, page, token, result, spec)
     _forget(request, token)
     messages.success(
         request,

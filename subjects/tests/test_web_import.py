@@ -79,3 +79,22 @@ def test_only_the_registry_manager_imports(client_as: Any) -> None:
 
 def test_empty_confirm_redirects(client_as: Any) -> None:
     assert client_as("registry_manager").post("/subjects/import/confirm/").status_code == 302
+
+
+def test_the_preview_names_changed_columns_by_their_headers(client_as: Any, tmp_path: Path) -> None:
+    client = client_as("registry_manager")
+    rows = testing.subject_rows(3)
+    first = _upload(client, testing.write_csv(tmp_path / "a.csv", testing.SUBJECT_HEADERS, rows))
+    client.post("/subjects/import/confirm/", {"token": first.context["token"]})
+    rows[1][2] = "明溪县改名后有限公司"
+    rows[1][8] = "D"
+
+    page = _upload(client, testing.write_csv(tmp_path / "b.csv", testing.SUBJECT_HEADERS, rows))
+
+    body = page.content.decode()
+    assert (
+        '<span class="muted">名称</span>：<del>明溪县测试00001有限公司</del> → 明溪县改名后有限公司'
+        in body
+    )
+    assert '<span class="muted">信用风险分类</span>' in body
+    assert "credit_risk_class" not in body
