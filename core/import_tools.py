@@ -350,8 +350,9 @@ class ReservedIds:
 
 class KeyLedger:
     """Which rows of a file repeat a key (code, USCC…), without keeping every key in memory: the
-    keys go to a private temporary SQLite file (deleted on close, its cache a fixed 2 MiB), and
-    one sorted pass at the end finds each repeat and the row it repeats."""
+    keys go to a private temporary SQLite file (deleted on close, its cache a fixed 2 MiB) with
+    a 64-bit hash of each, and at the end one grouping of the hashes finds the candidates, whose
+    keys are then compared exactly."""
 
     def __init__(self) -> None:
         import sqlite3
@@ -359,27 +360,26 @@ class KeyLedger:
         self.db = sqlite3.connect("")  # "": a temporary on-disk database, removed on close
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
-        self.db.execute("CREATE TABLE seen (kind TEXT, value TEXT, row INTEGER)")
-        self.pending: list[tuple[str, str, int]] = []
+        self.db.execute("CREATE TABLE seen (h INTEGER, kind TEXT, value TEXT, row INTEGER)")
 
-    def add(self, kind: str, value: str, row: int) -> None:
-        self.pending.append((kind, value, row))
-        if len(self.pending) >= 5000:
-            self._write()
-
-    def _write(self) -> None:
-        self.db.executemany("INSERT INTO seen VALUES (?, ?, ?)", self.pending)
-        self.pending = []
+    def add(self, keys: Sequence[tuple[str, str, int]]) -> None:
+        """(kind, value, row) for a chunk's rows."""
+        self.db.executemany(
+            "INSERT INTO seen VALUES (?, ?, ?, ?)",
+            [(hash((kind, value)), kind, value, row) for kind, value, row in keys],
+        )
 
     def repeats(self) -> Iterator[tuple[str, str, int, int]]:
         """(kind, value, row, first row) for every row that repeats an earlier row's key."""
-        self._write()
-        yield from self.db.execute(
-            "SELECT kind, value, row, first FROM (SELECT kind, value, row,"
-            " min(row) OVER (PARTITION BY kind, value) AS first,"
-            " count(*) OVER (PARTITION BY kind, value) AS n FROM seen)"
-            " WHERE n > 1 AND row > first ORDER BY row"
+        candidates = self.db.execute(
+            "SELECT kind, value, row FROM seen WHERE h IN"
+            " (SELECT h FROM seen GROUP BY h HAVING count(*) > 1) ORDER BY row"
         )
+        first: dict[tuple[str, str], int] = {}  # only keys whose hash repeats: few
+        for kind, value, row in candidates:
+            earlier = first.setdefault((kind, value), row)
+            if earlier != row:
+                yield kind, value, row, earlier
 
     def close(self) -> None:
         self.db.close()

@@ -370,10 +370,6 @@ class SubjectImport(ImportSpec):
                 )
             problems.extend(_check_rules(v, self.lookups.types[v["subject_type"]]).items())
         if not problems:
-            if self.ledger is not None:
-                self.ledger.add("code", v["code"], row)
-                if v.get("uscc"):
-                    self.ledger.add("uscc", v["uscc"], row)
             return v, []
         raw = dict(zip(keys, values, strict=True))
         return v, [self.row_error(row, k, m, raw.get(k, "")) for k, m in problems]
@@ -413,6 +409,11 @@ class SubjectImport(ImportSpec):
         self, rows: Sequence[tuple[int, dict[str, Any]]], stored: Mapping[str, dict[str, Any]]
     ) -> list[RowError]:
         errors = []
+        if self.ledger is not None:
+            self.ledger.add(
+                [("code", v["code"], row) for row, v in rows]
+                + [("uscc", v["uscc"], row) for row, v in rows if v.get("uscc")]
+            )
         for row, values in rows:
             uscc, code = values.get("uscc"), values["code"]
             if self.archived_tags and values.get("tags"):
