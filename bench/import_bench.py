@@ -3,51 +3,40 @@
     .venv/bin/python bench/import_bench.py                 # both databases, both formats
     .venv/bin/python bench/import_bench.py --rows 20000 --db sqlite --format csv
 
-Each measurement runs in a fresh process on a scratch database (SQLite in a temporary directory;
+Each phase runs in its own process on a scratch database (SQLite in a temporary directory;
 PostgreSQL database `ssj_import_bench`, created and dropped, at BENCH_PG_URL or
-postgres://postgres@127.0.0.1:5432/). It prints rows/second of the commit (validate + write in one
-transaction), of a preview (validate only) and of a re-import of the same file (a no-op), and the
-peak resident memory of the process, so runs with different row counts show whether memory grows
-with the file. Targets on a 2-core machine: ≥ 20,000 rows/s csv, ≥ 3,000 rows/s xlsx.
+postgres://postgres@127.0.0.1:5432/): a preview (validate only), the commit (validate + write in
+one transaction) and a re-import of the same file (a no-op). It prints rows/second of each and the
+memory the import itself added to its process (peak minus the peak before it), so runs with
+different row counts show whether memory grows with the file. Targets on a 2-core machine:
+≥ 20,000 rows/s csv, ≥ 3,000 rows/s xlsx, memory flat.
 
-Measured (100,000 rows, best of 3, this 2-core machine shared with other agents, load 1.9–2.8;
-expect ±20 %): commit rows/s · preview rows/s · peak MB
+Measured 2026-11-22 (this 2-core machine, idle; commit · preview · re-import rows/s, then MB
+added by preview / commit / re-import):
 
-    before   sqlite csv  10,938 ·  39,418 · 163    postgres csv  7,205 ·  38,976 · 156
-             sqlite xlsx  4,982 (earlier run) · 160   postgres xlsx 4,689 (earlier run) · 158
-    after    sqlite csv  17,045 ·  46,907 · 177    postgres csv  9,224 ·  43,711 · 159
-             sqlite xlsx  5,696 ·   7,516 · 180    postgres xlsx 4,680 ·   7,654 · 158
+    100,000  sqlite   csv   13,963 · 27,808 · 6,722   4 / 42 / 79
+    100,000  sqlite   xlsx   4,008 ·  4,358 · 3,233   5 / 42 / 80
+    100,000  postgres csv   23,961 · 27,046 · 5,421   3 / 10 / 50
+    100,000  postgres xlsx   4,634 ·  4,671 · 2,788   4 /  8 / 50
+  after the stored registry moved to disk (`StoredIndex`):
+    100,000  sqlite   csv   14,304 · 26,713 · 6,746   4 / 43 / 54
+    200,000  sqlite   csv   13,432 · 26,023 · 5,736   4 / 43 / 60
+    100,000  postgres csv   21,824 · 25,010 · 4,978   4 /  9 / 25
+    200,000  postgres csv   22,256 · 26,103 · 4,180   4 /  9 / 25
 
-Re-measured (the same machine, one run each, this process's session and a private PostgreSQL 15
-cluster with the shared one's settings given scheduling priority over other sessions' load 3-6):
-commit rows/s · preview rows/s · re-import rows/s · peak MB
+The same day, the code before these changes gave sqlite csv 10,342 · 27,313 · 6,253 (it had
+measured 20,196 on this machine in an earlier session: the machine's single-core speed varies
+about twofold between sessions, so compare figures taken the same day). PostgreSQL csv was
+9,423 rows/s in that earlier session.
 
-    100,000  sqlite csv   20,196 · 50,381 ·  9,687 · 181   postgres csv  9,423 · 66,086 · 6,322 · 163
-    200,000  sqlite csv   22,423 · 43,880 · 10,694 · 240   postgres csv  7,711 · 61,532 · 5,007 · 218
-    100,000  sqlite xlsx   7,636 ·  9,169 ·  5,163 · 183   postgres xlsx 3,819 · 7,776 · 3,077 · 165
-
-PostgreSQL's server alone needs 5.2-5.7 s of CPU per 100,000 subjects (the backend's own CPU time),
-more than the 5 s that 20,000 rows/s allows; `perf` on the backend puts ~73 % of it in the
-foreign-key triggers (AfterTriggerFireDeferred → RI_FKey_check → SPI: about 530,000 checks, four
-per subject and two per licence link) and ~8 % in COPY itself. Overlapping validation with the
-COPY in a writer thread on the same connection was tried (with SET CONSTRAINTS ALL IMMEDIATE so
-the checks ran during the overlap) and was slower here (12.8-17.5 s against 10.7-10.9 s,
-interleaved runs): the writer waits up to the 5 ms GIL switch interval after each network wait while the
-validating thread holds the GIL, and immediate checks cost the server more. Peak memory rises
-~55 MB per 100,000 rows in this process: ~19 MB is the code and USCC sets kept to name duplicates
-(commit alone: 133 MB at 100,000 rows, 152 MB at 200,000), the rest is the stored-registry index
-the re-import loads.
-
-Earlier analysis. The csv target is still missed, and why: on SQLite the insert itself (seven
-indexes on subjects_subject, three of them on random USCC-like keys, plus a CHECK evaluated by Python's
-REGEXP per row) costs ~20 µs/row in C, validation ~22 µs/row; on PostgreSQL the client now
-spends ~36 µs/row (binary COPY) but the server needs ~70 µs/row for the COPY (index upkeep) and,
-at COMMIT, the deferred foreign-key checks (six per subject, two per link row) — the client sits
-idle waiting for it. Reaching 20,000 rows/s there needs overlapping validation with the server's
-work (a writer thread on the same connection), not done yet. SQLite's peak is ~20 MB higher than
-before: the import raises SQLite's page cache to 32 MiB (a fixed bound, restored afterwards),
-which cut its insert time by a third. Peak memory still rises with the row count through the
-codes kept for duplicate detection (earlier measurement: 125 MB at 20,000 rows, 160 at 100,000).
+Where the time goes (PostgreSQL, 100,000 rows, ~4.7 s): the client validates at ~35 µs/row
+while the server inserts the previous chunks (one COPY kept open; ~3 s of server CPU in all);
+link rows are copied per stretch without waiting; the end costs ~0.3 s (the last links, the audit
+events). Before, ~5.5 s went to per-row foreign-key triggers at COMMIT (now checked set-based by
+`manage.py check_references`) and ~2 s to the client waiting for each chunk's COPY. SQLite runs
+validation and the insert (~30 µs/row in C, 0.5 s of it the USCC CHECK's REGEXP callback) on one
+core, one after the other: at today's single-core speed that is ~14,000 rows/s; overlapping them
+would need a writer thread (SQLite releases the GIL while stepping), not built.
 """
 
 from __future__ import annotations

@@ -326,7 +326,7 @@ class ReservedIds:
 
         self.model = model
         self.blocks = connection.vendor == "postgresql"
-        self.block = max(first_block, 1000)
+        self.block = min(max(first_block, 1000), 50_000)
         self.before_query = before_query
         self.free = array("q")  # at most two blocks: 8 bytes an id
         self.next = 0
@@ -342,7 +342,7 @@ class ReservedIds:
             assert more is not None
             self.free = self.free[self.next :] + array("q", more)
             self.next = 0
-            self.block = min(self.block * 2, 100_000)
+            self.block = min(self.block * 2, 50_000)
         taken = self.free[self.next : self.next + count].tolist()
         self.next += count
         return taken
@@ -380,6 +380,50 @@ class KeyLedger:
             earlier = first.setdefault((kind, value), row)
             if earlier != row:
                 yield kind, value, row, earlier
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class StoredIndex:
+    """The stored registry as an import compares against it — each code's primary key and a
+    fingerprint of its values, and the other unique keys (USCC → code) — kept in a private
+    temporary SQLite file rather than in memory (a province's registry has millions of rows),
+    and looked up a chunk at a time."""
+
+    def __init__(self) -> None:
+        import sqlite3
+
+        self.db = sqlite3.connect("")  # "": a temporary on-disk database, removed on close
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute(
+            "CREATE TABLE entry (code TEXT PRIMARY KEY, pk INTEGER, fp BLOB) WITHOUT ROWID"
+        )
+        self.db.execute("CREATE TABLE alias (key TEXT PRIMARY KEY, code TEXT) WITHOUT ROWID")
+
+    def load(
+        self, entries: Sequence[tuple[str, int, bytes]], aliases: Sequence[tuple[str, str]]
+    ) -> None:
+        self.db.executemany("INSERT INTO entry VALUES (?, ?, ?)", entries)
+        self.db.executemany("INSERT OR REPLACE INTO alias VALUES (?, ?)", aliases)
+
+    def entries(self, codes: Sequence[str]) -> dict[str, tuple[int, bytes]]:
+        return {
+            code: (pk, fp) for code, pk, fp in self._select("code, pk, fp", "entry", "code", codes)
+        }
+
+    def aliases(self, keys: Sequence[str]) -> dict[str, str]:
+        return dict(self._select("key, code", "alias", "key", keys))
+
+    def _select(self, columns: str, table: str, key: str, values: Sequence[str]) -> Iterator[Any]:
+        for start in range(0, len(values), 900):  # under any SQLite's limit on parameters
+            part = values[start : start + 900]
+            marks = ", ".join("?" * len(part))
+            yield from self.db.execute(
+                f"SELECT {columns} FROM {table} WHERE {key} IN ({marks})",  # noqa: S608
+                part,
+            )
 
     def close(self) -> None:
         self.db.close()

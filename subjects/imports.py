@@ -17,7 +17,13 @@ from django.utils import timezone
 from audit.services import record_event, record_events
 from core.checkdigits import USCC_ALPHABET
 from core.crypto import fingerprint_key
-from core.import_tools import KeyLedger, ReservedIds, StreamingInsert, db_datetime
+from core.import_tools import (
+    KeyLedger,
+    ReservedIds,
+    StoredIndex,
+    StreamingInsert,
+    db_datetime,
+)
 from core.imports import (
     Change,
     Column,
@@ -218,11 +224,8 @@ class SubjectImport(ImportSpec):
         self._plans: dict[Sequence[str], tuple[tuple[str, Any], ...]] = {}
         self.fp_key = fingerprint_key()
         self._load_index()
-        # Repeated keys: a preview notes every code and USCC in a ledger on disk; a commit keeps
-        # only the codes of stored subjects it met (new rows repeating a key are refused by the
-        # unique constraints, and `run_import` then explains with a preview).
-        self.ledger = None if self.committing else KeyLedger()
-        self.met: dict[str, int] = {}
+        self.ledger = KeyLedger()  # repeated keys: see `check_chunk`
+        self.chunk_entries: dict[str, tuple[int, bytes]] = {}
         self.writer = StreamingInsert(
             [
                 (Subject, ("id", *_INSERT_FIELDS)),
@@ -378,22 +381,25 @@ class SubjectImport(ImportSpec):
 
     def _load_index(self) -> None:
         """Fingerprints of every stored subject of the department, so that a chunk needs a
-        query only for the rows that really differ (re-importing a file costs no lookups)."""
-        self.index: dict[str, tuple[int, bytes]] = {}
-        self.uscc_owner: dict[str, str] = {}  # USCCs used under a different code
+        query only for the rows that really differ (re-importing a file costs no lookups). They
+        wait on disk (`StoredIndex`): memory does not grow with the registry either."""
+        self.stored = StoredIndex()
         assert self.department is not None
         for batch in services.stored_values_in_batches(self.department.pk):
+            entries, aliases = [], []
             for code, values in batch.items():
-                self.index[code] = (values.pop("pk"), _fingerprint(values, self.fp_key))
-                if values["uscc"] and values["uscc"] != code:
-                    self.uscc_owner[values["uscc"]] = code
+                entries.append((code, values.pop("pk"), _fingerprint(values, self.fp_key)))
+                if values["uscc"] and values["uscc"] != code:  # a USCC used under another code
+                    aliases.append((values["uscc"], code))
+            self.stored.load(entries, aliases)
 
     def existing(self, rows: Sequence[tuple[int, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         load: list[int] = []
         full = len(rows[0][1]) >= len(services.SUBJECT_FIELDS) if rows else False
+        self.chunk_entries = entries = self.stored.entries([v["code"] for _, v in rows])
         for _, values in rows:
-            entry = self.index.get(values["code"])
+            entry = entries.get(values["code"])
             if entry is None:
                 continue
             if full and entry[1] == _fingerprint(values, self.fp_key):
@@ -408,23 +414,27 @@ class SubjectImport(ImportSpec):
     def check_chunk(
         self, rows: Sequence[tuple[int, dict[str, Any]]], stored: Mapping[str, dict[str, Any]]
     ) -> list[RowError]:
-        errors = []
-        if self.ledger is not None:
+        """Repeats go to the ledger (a commit notes only stored codes: the unique constraints
+        refuse new rows that repeat a key); a USCC may not belong to another stored subject."""
+        met = self.chunk_entries
+        if self.committing:
+            self.ledger.add([("code", v["code"], row) for row, v in rows if v["code"] in met])
+        else:
             self.ledger.add(
                 [("code", v["code"], row) for row, v in rows]
                 + [("uscc", v["uscc"], row) for row, v in rows if v.get("uscc")]
             )
+        usccs = [v["uscc"] for _, v in rows if v.get("uscc")]
+        owners = self.stored.aliases(usccs)
+        as_codes = self.stored.entries(usccs)
+        errors = []
         for row, values in rows:
             uscc, code = values.get("uscc"), values["code"]
             if self.archived_tags and values.get("tags"):
                 errors.extend(self._archived_tag_errors(row, values, stored.get(code)))
-            if self.ledger is None and code in self.index:
-                first = self.met.setdefault(code, row)
-                if first != row:
-                    errors.append(self.row_error(row, "code", f"编码与第 {first} 行重复", code))
-            if not uscc or uscc == code and uscc not in self.uscc_owner:
+            if not uscc or uscc == code and uscc not in owners:
                 continue
-            owner = self.uscc_owner.get(uscc) or (uscc if uscc in self.index else None)
+            owner = owners.get(uscc) or (uscc if uscc in as_codes else None)
             if owner is not None and owner != code:
                 errors.append(
                     self.row_error(
@@ -606,8 +616,6 @@ class SubjectImport(ImportSpec):
         self.writer.flush()
 
     def final_errors(self) -> list[RowError]:
-        if self.ledger is None:
-            return []
         words = {"code": "编码", "uscc": "统一社会信用代码"}
         return [
             self.row_error(row, kind, f"{words[kind]}与第 {first} 行重复", value)
@@ -622,6 +630,8 @@ class SubjectImport(ImportSpec):
         finally:
             if ledger is not None:
                 ledger.close()
+            if hasattr(self, "stored"):
+                self.stored.close()
             if hasattr(self, "created_codes"):
                 self.created_codes.close()
 
