@@ -255,10 +255,14 @@ class StreamingInsert:
                 (started,) = raw.wait(generators.fetch_many(pgconn))
                 if started.status != pq.ExecStatus.COPY_IN:
                     raise _error_from(started, pgconn)
-                for part in parts:
-                    raw.wait(generators.copy_to(pgconn, part.encode(), flush=False))
-                raw.wait(_end_copy_unread(pgconn))
-            self._pending = True
+                self._pending = True  # from here on, a result comes (also after a failure)
+                try:
+                    for part in parts:
+                        raw.wait(generators.copy_to(pgconn, part.encode(), flush=False))
+                    raw.wait(_end_copy_unread(pgconn))
+                except BaseException:
+                    pgconn.put_copy_end(b"import failed")  # the COPY ends; _settle reads it
+                    raise
 
     def _settle(self) -> None:
         """Read the result of the link COPY in flight (raising its error, if any)."""

@@ -453,7 +453,7 @@ def _explain_refusal(
     return result
 
 
-def _process(
+def _process(  # noqa: C901 — one flat loop: it runs once per row of files of millions
     spec: ImportSpec,
     table: Table,
     positions: dict[str, int],
@@ -488,6 +488,9 @@ def _process(
             if len(chunk) >= chunk_size:
                 _flush(spec, chunk, present, result, commit, progress, table.total)
                 chunk = []
+                if result.error_count >= MAX_ERRORS:  # errors found per chunk count too
+                    result.truncated = True
+                    break
     if chunk:
         _flush(spec, chunk, present, result, commit)
     _add_final_errors(spec, result)

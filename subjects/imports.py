@@ -107,6 +107,7 @@ _PICK_CREATED = itemgetter(
     "serious_violation_list",
     "complaint_count",
 )
+_TEXT_LIMITS = tuple(services.TEXT_LIMITS.items())
 _LINKS = (
     ("licence_types", "licencetype_id"),
     ("applicable_items", "inspectionitem_id"),
@@ -331,7 +332,7 @@ class SubjectImport(ImportSpec):
     def _count(self, text: str, problems: list[tuple[str, str]]) -> int:
         if not text:
             return 0
-        if not text.isdigit():
+        if not text.isdecimal():  # not isdigit: "²" is a digit that int() refuses
             problems.append(("complaint_count", "投诉举报次数应为非负整数"))
             return 0
         return int(text)
@@ -611,6 +612,7 @@ class SubjectImport(ImportSpec):
         Subject.objects.bulk_update(list(subjects.values()), sorted(fields), batch_size=500)
         for name, pairs in relations.items():
             through = getattr(Subject, name).through
+            self.writer.flush()  # a stretch of links may be in flight
             through.objects.filter(subject_id__in=[s.pk for s, _ in pairs]).delete()
             self._insert_relations([s.pk for s, _ in pairs], [v for _, v in pairs], only=[name])
         self.writer.flush()
@@ -677,6 +679,8 @@ def _check_rules(values: dict[str, Any], subject_type: SubjectType) -> dict[str,
     uscc = values.get("uscc") or ""
     if (
         (values.get("name") or "").strip()
+        and all(len(values.get(key) or "") <= limit for key, limit in _TEXT_LIMITS)
+        and values.get("complaint_count", 0) <= services.MAX_COUNT
         and (_plainly_valid_uscc(uscc) if uscc else not subject_type.has_uscc)
         and values.get("credit_risk_class", "") in services._RISK_VALUES
         and values.get("operating_status", OperatingStatus.ACTIVE) in services._STATUS_VALUES

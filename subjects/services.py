@@ -183,7 +183,21 @@ def check_rules(values: dict[str, Any], subject_type: SubjectType | None) -> dic
         errors["credit_risk_class"] = "信用风险分类应为 A、B、C、D 之一"
     if values.get("operating_status", OperatingStatus.ACTIVE) not in _STATUS_VALUES:
         errors["operating_status"] = "经营状态无效"
+    for key, limit in TEXT_LIMITS.items():
+        if len(values.get(key) or "") > limit:
+            errors[key] = f"不能超过 {limit} 个字"
+    if not 0 <= (values.get("complaint_count") or 0) <= MAX_COUNT:
+        errors["complaint_count"] = "投诉举报次数超出范围"
     return errors
+
+
+# The text columns' lengths in the database, checked before writing (PostgreSQL refuses longer
+# text; SQLite would store it).
+TEXT_LIMITS: dict[str, int] = {
+    name: int(getattr(Subject._meta.get_field(name), "max_length", 0))
+    for name in ("code", "name", "legal_representative", "address", "town")
+}
+MAX_COUNT = 2_147_483_647  # the column is a 32-bit integer
 
 
 def subject_values(subject: Subject) -> dict[str, Any]:

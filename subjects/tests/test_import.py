@@ -293,3 +293,48 @@ def test_an_archived_tag_stays_on_its_subjects_but_is_not_added(
     assert [(e.row, e.column, e.message) for e in refused.errors] == [
         (3, "子库标签", "标签已归档，不能再添加：旧专项")
     ]
+
+
+@pytest.mark.parametrize("commit", [True, False])
+def test_too_long_text_and_odd_digits_are_row_errors_not_crashes(
+    demo_org: None, tmp_path: Path, commit: bool
+) -> None:
+    """PostgreSQL refuses text longer than its column (SQLite would store it), and "²" passes
+    str.isdigit but not int(): both must come back as row errors on every database."""
+    rows = testing.subject_rows(3)
+    rows[0][2] = "明" * 201
+    rows[2][9] = "²"
+
+    result = _import(testing.write_csv(tmp_path / "s.csv", testing.SUBJECT_HEADERS, rows), commit)
+
+    assert not result.committed
+    assert Subject.objects.count() == 0
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "名称", "不能超过 200 个字"),
+        (4, "投诉举报次数", "投诉举报次数应为非负整数"),
+    ]
+
+
+def test_an_update_of_two_relations_after_a_stretch_of_links(
+    demo_org: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stretch of links sent without waiting must be read before the next relation's DELETE
+    (on PostgreSQL the connection refused the statement; found in review)."""
+    from core.import_tools import StreamingInsert
+    from subjects.models import LicenceType, Tag
+
+    Tag.objects.create(department=testing.department(), name="专项一")
+    licences = list(LicenceType.objects.filter(is_active=True).values_list("name", flat=True)[:2])
+    headers = [*testing.SUBJECT_HEADERS, "许可证类型", "子库标签"]
+    rows = [[*row, "", ""] for row in testing.subject_rows(4)]
+    assert _import(testing.write_csv(tmp_path / "a.csv", headers, rows)).committed
+    for row in rows:
+        row[0], row[-2], row[-1] = row[3], "、".join(licences), "专项一"
+    monkeypatch.setattr(StreamingInsert, "EPOCH_ROWS", 4)  # 50,000 links, scaled down
+
+    result = _import(testing.write_csv(tmp_path / "b.csv", headers, rows))
+
+    assert result.committed
+    assert result.updated == 4
+    assert Subject.objects.filter(tags__name="专项一").count() == 4
+    assert Subject.objects.filter(licence_types__name=licences[1]).count() == 4
