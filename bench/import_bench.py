@@ -24,6 +24,13 @@ added by preview / commit / re-import):
     100,000  postgres csv   21,824 · 25,010 · 4,978   4 /  9 / 25
     200,000  postgres csv   22,256 · 26,103 · 4,180   4 /  9 / 25
 
+  at the end of the day, with the length checks added after review (the machine slower: the
+  previews too were ~15 % down):
+    100,000  sqlite   csv   11,903 · 22,064 · 5,790   4 / 43 / 54
+    100,000  sqlite   xlsx   3,544 ·  4,306 · 2,680   5 / 43 / 54
+    100,000  postgres csv   20,054–20,737 · 22,446–22,750 · 4,445–4,534   2–5 / 9 / 23–26
+    100,000  postgres xlsx   4,222 ·  4,255 · 2,424   4 /  9 / 25
+
 The same day, the code before these changes gave sqlite csv 10,342 · 27,313 · 6,253 (it had
 measured 20,196 on this machine in an earlier session: the machine's single-core speed varies
 about twofold between sessions, so compare figures taken the same day). PostgreSQL csv was

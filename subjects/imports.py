@@ -107,7 +107,9 @@ _PICK_CREATED = itemgetter(
     "serious_violation_list",
     "complaint_count",
 )
-_TEXT_LIMITS = tuple(services.TEXT_LIMITS.items())
+_LIMIT_NAME, _LIMIT_CODE, _LIMIT_ADDRESS, _LIMIT_PERSON, _LIMIT_TOWN = (
+    services.TEXT_LIMITS[key] for key in ("name", "code", "address", "legal_representative", "town")
+)
 _LINKS = (
     ("licence_types", "licencetype_id"),
     ("applicable_items", "inspectionitem_id"),
@@ -679,7 +681,11 @@ def _check_rules(values: dict[str, Any], subject_type: SubjectType) -> dict[str,
     uscc = values.get("uscc") or ""
     if (
         (values.get("name") or "").strip()
-        and all(len(values.get(key) or "") <= limit for key, limit in _TEXT_LIMITS)
+        and len(values.get("name") or "") <= _LIMIT_NAME
+        and len(values.get("code") or "") <= _LIMIT_CODE
+        and len(values.get("address") or "") <= _LIMIT_ADDRESS
+        and len(values.get("legal_representative") or "") <= _LIMIT_PERSON
+        and len(values.get("town") or "") <= _LIMIT_TOWN
         and values.get("complaint_count", 0) <= services.MAX_COUNT
         and (_plainly_valid_uscc(uscc) if uscc else not subject_type.has_uscc)
         and values.get("credit_risk_class", "") in services._RISK_VALUES
