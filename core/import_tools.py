@@ -352,6 +352,17 @@ class ReservedIds:
         return taken
 
 
+def _scratch_database() -> Any:
+    """A private temporary SQLite database on disk (removed on close), written without a journal
+    or syncs: it only holds an import's working keys."""
+    import sqlite3
+
+    db = sqlite3.connect("")  # "": a temporary on-disk database
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    return db
+
+
 class KeyLedger:
     """Which rows of a file repeat a key (code, USCC…), without keeping every key in memory: the
     keys go to a private temporary SQLite file (deleted on close, its cache a fixed 2 MiB) with
@@ -359,11 +370,7 @@ class KeyLedger:
     keys are then compared exactly."""
 
     def __init__(self) -> None:
-        import sqlite3
-
-        self.db = sqlite3.connect("")  # "": a temporary on-disk database, removed on close
-        self.db.execute("PRAGMA journal_mode = OFF")
-        self.db.execute("PRAGMA synchronous = OFF")
+        self.db = _scratch_database()
         self.db.execute("CREATE TABLE seen (h INTEGER, kind TEXT, value TEXT, row INTEGER)")
 
     def add(self, keys: Sequence[tuple[str, str, int]]) -> None:
@@ -396,11 +403,7 @@ class StoredIndex:
     and looked up a chunk at a time."""
 
     def __init__(self) -> None:
-        import sqlite3
-
-        self.db = sqlite3.connect("")  # "": a temporary on-disk database, removed on close
-        self.db.execute("PRAGMA journal_mode = OFF")
-        self.db.execute("PRAGMA synchronous = OFF")
+        self.db = _scratch_database()
         self.db.execute(
             "CREATE TABLE entry (code TEXT PRIMARY KEY, pk INTEGER, fp BLOB) WITHOUT ROWID"
         )

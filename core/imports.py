@@ -109,6 +109,17 @@ class ImportResult:
     def changed(self) -> int:
         return self.created + self.updated
 
+    def summary(self) -> dict[str, Any]:
+        """What a committed import's audit event records about the file and its outcome."""
+        return {
+            "file": self.filename,
+            "sha256": self.sha256,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
     def add_error(self, error: RowError) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:

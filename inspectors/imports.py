@@ -217,14 +217,7 @@ class InspectorImport(ImportSpec):
             action="inspector.imported",
             actor=self.actor,
             obj=self.department,
-            after={
-                "file": result.filename,
-                "sha256": result.sha256,
-                "rows": result.rows,
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-            },
+            after=result.summary(),
             reason="批量导入执法检查人员",
         )
 
@@ -468,14 +461,7 @@ class ExpertImport(ImportSpec):
             action="expert.imported",
             actor=self.actor,
             obj=self.department,
-            after={
-                "file": result.filename,
-                "sha256": result.sha256,
-                "rows": result.rows,
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-            },
+            after=result.summary(),
             reason="批量导入专家",
         )
 

@@ -247,14 +247,7 @@ class ItemImport(ImportSpec):
             action="item.imported",
             actor=self.actor,
             obj=self._target or self.department,
-            after={
-                "file": result.filename,
-                "sha256": result.sha256,
-                "rows": result.rows,
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-            },
+            after=result.summary(),
             reason="批量导入检查事项",
         )
 

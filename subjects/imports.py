@@ -647,15 +647,7 @@ class SubjectImport(ImportSpec):
             action="subject.import_committed",
             actor=self.actor,
             obj=self.department,
-            after={
-                "batch": self.batch,
-                "file": result.filename,
-                "sha256": result.sha256,
-                "rows": result.rows,
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-            },
+            after={"batch": self.batch, **result.summary()},
             reason="批量导入检查对象",
         )
 
