@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import queue
+import threading
 from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from typing import Any
 
 from openpyxl import Workbook
@@ -79,6 +82,8 @@ def error_report_xlsx(result: ImportResult) -> bytes:
 # the cache is a bound, not a buffer of the file (it stops growing at this size, and the default
 # is restored when the import ends).
 SQLITE_IMPORT_CACHE_KIB = 32 * 1024
+
+ROWS_PER_INSERT = 2000  # where there is no COPY (see `_InsertShape`)
 
 
 @contextmanager
@@ -157,13 +162,69 @@ def bulk_insert(model: type[Any], fields: Sequence[str], rows: Sequence[Sequence
                 for row in rows:
                     copy.write_row(row)
         return
-    meta = model._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"
-    with connection.cursor() as cursor:  # one prepared statement, many rows (SQLite)
-        cursor.executemany(sql, rows)
+    shape = _InsertShape.of(connection, model, fields, "%s")
+    with connection.cursor() as cursor:
+        for sql, params in shape.statements(rows):
+            cursor.executemany(sql, params)
+
+
+class _InsertShape:
+    """INSERT statements of many rows each for one table's columns.
+
+    A statement per row costs SQLite its per-statement work (the AUTOINCREMENT high-water mark is
+    read and written back each time) for every row; a statement of many rows pays it once. Rows
+    go in statements of `per` rows, and the rest in statements of a power-of-two number of rows
+    (the largest first), so that a table needs at most a dozen distinct statements whatever the
+    chunk sizes: the driver keeps prepared statements, and one of ~2,000 rows is large."""
+
+    def __init__(self, head: str, one: str, per: int) -> None:
+        self.head, self.one, self.per = head, one, per
+        self._sql: dict[int, str] = {}
+
+    @classmethod
+    def of(
+        cls, connection: Any, model: type[Any], fields: Sequence[str], mark: str
+    ) -> _InsertShape:
+        meta = model._meta
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+        per = max(1, min(ROWS_PER_INSERT, _max_parameters(connection) // len(fields)))
+        return cls(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ",
+            "(" + ", ".join([mark] * len(fields)) + ")",
+            per,
+        )
+
+    def statements(self, rows: Sequence[Sequence[Any]]) -> Iterator[tuple[str, list[Any]]]:
+        """(statement, the parameters of each execution) for `rows`, in their order."""
+        start, size, total = 0, self.per, len(rows)
+        while start < total:
+            if size > total - start:  # the rest: in powers of two, the largest first
+                size = 1 << ((total - start).bit_length() - 1)
+            end = total - (total - start) % size
+            yield (
+                self.sql(size),
+                [tuple(chain.from_iterable(rows[i : i + size])) for i in range(start, end, size)],
+            )
+            start = end
+
+    def sql(self, rows: int) -> str:
+        text = self._sql.get(rows)
+        if text is None:
+            text = self._sql[rows] = self.head + ", ".join([self.one] * rows)
+        return text
+
+
+def _max_parameters(connection: Any) -> int:
+    """The connection's own limit on parameters per statement (Django assumes SQLite's old 999;
+    SQLite 3.32 and later allow 32,766 unless built otherwise)."""
+    import sqlite3
+
+    connection.ensure_connection()
+    try:
+        return int(connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    except AttributeError:  # not SQLite's driver
+        return int(connection.features.max_query_params or 999)
 
 
 class StreamingInsert:
@@ -174,9 +235,11 @@ class StreamingInsert:
     server inserts them while the client validates the next chunk. Link rows (integers only) gather
     for a stretch of `EPOCH_ROWS` and are then copied at once without waiting for the server to
     finish them: it inserts them while the client validates on, and their result is read before
-    the connection's next statement. While anything is open the connection can run nothing
-    else: call `flush()` before any other statement. `close()` ends it all (after an error,
-    `close(error)` cancels the open COPY). Elsewhere each `add` is an executemany at once.
+    the connection's next statement. On SQLite a thread of its own inserts the rows (`_Writer`)
+    while the caller validates on. Either way the connection can run nothing else meanwhile:
+    call `flush()` before any other statement. `close()` ends it all (after an error,
+    `close(error)` cancels the open COPY, or drops the rows not yet written). Elsewhere each
+    `add` is an executemany at once.
     """
 
     EPOCH_ROWS = 50_000  # link rows held back (~1 MB): each stretch costs one wait
@@ -188,6 +251,7 @@ class StreamingInsert:
         self.streamed = connection.vendor == "postgresql"
         self.tables = {model: tuple(fields) for model, fields in tables}
         self.main = tables[0][0]
+        self._writer = _Writer(connection, self.tables) if connection.vendor == "sqlite" else None
         self._copy: Any = None
         self._block: Any = None  # the context manager that opened `_copy`
         self._cursor: Any = None
@@ -197,6 +261,9 @@ class StreamingInsert:
 
     def add(self, model: type[Any], rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
+            return
+        if self._writer is not None:
+            self._writer.put(model, rows)
             return
         if not self.streamed:
             bulk_insert(model, self.tables[model], rows)
@@ -279,6 +346,8 @@ class StreamingInsert:
 
     def flush(self) -> None:
         """Finish everything in flight; the connection is free after."""
+        if self._writer is not None:
+            self._writer.wait()
         if not self.streamed:
             return
         self._end_main(None)
@@ -287,6 +356,8 @@ class StreamingInsert:
         self._settle()
 
     def close(self, error: BaseException | None = None) -> None:
+        if self._writer is not None:
+            self._writer.stop(error)
         if error is None:
             self.flush()
             return
@@ -298,6 +369,75 @@ class StreamingInsert:
                 self._settle()
             except Exception:  # noqa: BLE001 — the import already failed; the result is read
                 pass
+
+
+class _Writer:
+    """Inserts rows on a thread of its own, in the caller's connection and transaction (SQLite).
+
+    SQLite releases the interpreter's lock while it writes, so a chunk's rows are inserted while
+    the caller validates the next chunk: the two run on the two cores instead of one after the
+    other. This pays only if the insert itself never calls back into Python: a REGEXP in a CHECK
+    constraint would (see `core.lookups.ClassRegex`). Django opens SQLite connections shareable
+    across threads; the caller runs no statement on the connection until `wait()` has returned.
+    """
+
+    QUEUED_CHUNKS = 3  # chunks waiting to be written: memory stays bounded
+
+    def __init__(self, connection: Any, tables: dict[type[Any], tuple[str, ...]]) -> None:
+        connection.ensure_connection()
+        self.connection = connection
+        self.raw = connection.connection  # the sqlite3 connection itself, not the thread's proxy
+        self.shapes = {
+            model: _InsertShape.of(connection, model, fields, "?")
+            for model, fields in tables.items()
+        }
+        self.jobs: queue.Queue[list[tuple[str, list[Any]]] | None] = queue.Queue(self.QUEUED_CHUNKS)
+        self.failure: BaseException | None = None
+        self.thread: threading.Thread | None = None
+
+    def put(self, model: type[Any], rows: Sequence[Sequence[Any]]) -> None:
+        self._raise_failure()
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+            self.thread.start()
+        self.jobs.put(list(self.shapes[model].statements(rows)))  # flattened here (see `_run`)
+
+    def wait(self) -> None:
+        """Return once every row put so far is written (raising the insert's error, if any)."""
+        if self.thread is not None:
+            self.jobs.join()
+        self._raise_failure()
+
+    def stop(self, error: BaseException | None) -> None:
+        """End the thread; after an error, rows not yet written are dropped (the import rolls
+        back)."""
+        if self.thread is None:
+            return
+        if error is not None and self.failure is None:
+            self.failure = error  # the thread skips what is still queued
+        self.jobs.put(None)
+        self.thread.join()
+        self.thread = None
+
+    def _run(self) -> None:
+        raw = self.raw
+        while True:
+            job = self.jobs.get()
+            try:
+                if job is None:
+                    return
+                if self.failure is None:
+                    for sql, params in job:
+                        raw.executemany(sql, params)
+            except BaseException as error:  # noqa: BLE001 — handed to the caller's thread
+                self.failure = error
+            finally:
+                self.jobs.task_done()
+
+    def _raise_failure(self) -> None:
+        if self.failure is not None:
+            with self.connection.wrap_database_errors:  # sqlite3's IntegrityError → Django's
+                raise self.failure
 
 
 def _end_copy_unread(pgconn: Any) -> Any:
@@ -323,20 +463,32 @@ def _error_from(result: Any, pgconn: Any) -> Exception:
 class ReservedIds:
     """Primary keys handed out to an import. PostgreSQL reserves them in growing blocks (one
     query per block rather than per chunk; unused ones are gaps, as with any sequence), and
-    `before_query` runs before each (to end an open COPY). Other databases reserve per call."""
+    `before_query` runs before each (to end an open COPY). SQLite numbers on from where it
+    stood at the first call: the import's transaction holds SQLite's only write lock from its
+    start (IMMEDIATE), so nobody else inserts meanwhile (and if somebody did, the insert fails on
+    the primary key and the import rolls back). Other databases reserve per call."""
 
     def __init__(self, model: type[Any], first_block: int, before_query: Any = None) -> None:
         from django.db import connection
 
         self.model = model
         self.blocks = connection.vendor == "postgresql"
+        self.counts_on = connection.vendor == "sqlite"
         self.block = min(max(first_block, 1000), 50_000)
         self.before_query = before_query
         self.free = array("q")  # at most two blocks: 8 bytes an id
         self.next = 0
+        self.next_id: int | None = None  # SQLite
 
     def take(self, count: int) -> list[int] | None:
         """`count` ids, or None where the database numbers the rows itself."""
+        if self.counts_on:
+            if self.next_id is None:
+                if self.before_query is not None:
+                    self.before_query()
+                self.next_id = reserve_ids(self.model, 1)[0]  # type: ignore[index]
+            start, self.next_id = self.next_id, self.next_id + count
+            return list(range(start, self.next_id))
         if not self.blocks:
             return reserve_ids(self.model, count)
         if len(self.free) - self.next < count:
@@ -408,12 +560,14 @@ class StoredIndex:
             "CREATE TABLE entry (code TEXT PRIMARY KEY, pk INTEGER, fp BLOB) WITHOUT ROWID"
         )
         self.db.execute("CREATE TABLE alias (key TEXT PRIMARY KEY, code TEXT) WITHOUT ROWID")
+        self.empty = True  # a first import into an empty registry looks nothing up
 
     def load(
         self, entries: Sequence[tuple[str, int, bytes]], aliases: Sequence[tuple[str, str]]
     ) -> None:
         self.db.executemany("INSERT INTO entry VALUES (?, ?, ?)", entries)
         self.db.executemany("INSERT OR REPLACE INTO alias VALUES (?, ?)", aliases)
+        self.empty = self.empty and not entries and not aliases
 
     def entries(self, codes: Sequence[str]) -> dict[str, tuple[int, bytes]]:
         return {
@@ -424,6 +578,8 @@ class StoredIndex:
         return dict(self._select("key, code", "alias", "key", keys))
 
     def _select(self, columns: str, table: str, key: str, values: Sequence[str]) -> Iterator[Any]:
+        if self.empty:
+            return
         for start in range(0, len(values), 900):  # under any SQLite's limit on parameters
             part = values[start : start + 900]
             marks = ", ".join("?" * len(part))

@@ -24,15 +24,18 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
 import re
 import secrets
+import threading
 import time
 import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -372,6 +375,13 @@ def run_import(
     progress: ProgressFn | None = None,
 ) -> ImportResult:
     """Validate (and, with `commit`, write) every row of the file at `path`. All or nothing."""
+    with _fewer_collections():
+        return _run_import(spec, path, commit, filename, progress)
+
+
+def _run_import(
+    spec: ImportSpec, path: Path, commit: bool, filename: str, progress: ProgressFn | None
+) -> ImportResult:
     started = time.perf_counter()
     result = ImportResult(filename=filename or path.name, sha256=file_sha256(path))
     spec.filename = result.filename
@@ -403,6 +413,44 @@ def run_import(
         table.close()
     result.seconds = time.perf_counter() - started
     return result
+
+
+class _Collections:
+    """Shared by the imports running in this process (see `_fewer_collections`)."""
+
+    lock = threading.Lock()
+    users = 0
+    saved = (700, 10, 10)
+
+
+IMPORT_GC_THRESHOLD = 20_000  # young objects between collections while importing (default 700)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Spare a large import the garbage collector's walks over the long-lived heap.
+
+    Each row allocates a few dicts and lists, so the cyclic collector runs again and again, and
+    its older generations hold all of Django (models, the app registry, the URL resolvers): about
+    8 % of an import's time went to walking them (100,000 subjects, SQLite). While any import runs, the objects alive
+    when the first began are set aside (`gc.freeze`) and young objects are collected less often;
+    both are put back when the last one ends. Nothing is leaked: the import's own cycles are
+    still collected, and the frozen objects return to the collector.
+    """
+    with _Collections.lock:
+        if _Collections.users == 0:
+            _Collections.saved = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(IMPORT_GC_THRESHOLD, *_Collections.saved[1:])
+        _Collections.users += 1
+    try:
+        yield
+    finally:
+        with _Collections.lock:
+            _Collections.users -= 1
+            if _Collections.users == 0:
+                gc.set_threshold(*_Collections.saved)
+                gc.unfreeze()
 
 
 def _committed_pass(

@@ -300,7 +300,7 @@ class Subject(TimeStampedModel, ArchivableModel):
                 violation_error_message="本部门名录库中已有此统一社会信用代码",
             ),
             models.CheckConstraint(
-                condition=Q(uscc="") | Q(uscc__regex=USCC_PATTERN),
+                condition=Q(uscc="") | Q(uscc__class_regex=USCC_PATTERN),
                 name="subject_uscc_format",
                 violation_error_message="统一社会信用代码应为 18 位数字或大写字母（不含 I、O、Z、S、V）",
             ),

@@ -68,3 +68,17 @@ def test_xlsx_reader_gives_text_numbers_and_dates_like_excel_shows_them(tmp_path
         (3, []),
         (4, ["龙泉镇", "", "1.5", "是"]),
     ]
+
+
+def test_imports_set_the_collector_back_as_they_found_it() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    with imports._fewer_collections():
+        assert gc.get_threshold()[0] == imports.IMPORT_GC_THRESHOLD
+        with imports._fewer_collections():  # a second import in another thread
+            pass
+        assert gc.get_threshold()[0] == imports.IMPORT_GC_THRESHOLD  # the first still runs
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == frozen

@@ -216,7 +216,10 @@ def test_a_failing_bulk_insert_rolls_the_whole_import_back(
 def test_every_chunk_is_written_and_audited_in_file_order(
     demo_org: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from core import import_tools
+
     monkeypatch.setattr(SubjectImport, "chunk_size", 7)
+    monkeypatch.setattr(import_tools, "ROWS_PER_INSERT", 3)  # 3 + 3 + 1 rows a chunk
     rows = testing.subject_rows(50)
     result = _import(testing.write_csv(tmp_path / "s.csv", testing.SUBJECT_HEADERS, rows))
     assert result.committed
