@@ -11,39 +11,33 @@ memory the import itself added to its process (peak minus the peak before it), s
 different row counts show whether memory grows with the file. Targets on a 2-core machine:
 ≥ 20,000 rows/s csv, ≥ 3,000 rows/s xlsx, memory flat.
 
-Measured 2026-11-22 (this 2-core machine, idle; commit · preview · re-import rows/s, then MB
-added by preview / commit / re-import):
+Measured 2026-11-22, second session (this 2-core machine, idle; commit · preview · re-import
+rows/s, then MB added by preview / commit / re-import):
 
-    100,000  sqlite   csv   13,963 · 27,808 · 6,722   4 / 42 / 79
-    100,000  sqlite   xlsx   4,008 ·  4,358 · 3,233   5 / 42 / 80
-    100,000  postgres csv   23,961 · 27,046 · 5,421   3 / 10 / 50
-    100,000  postgres xlsx   4,634 ·  4,671 · 2,788   4 /  8 / 50
-  after the stored registry moved to disk (`StoredIndex`):
-    100,000  sqlite   csv   14,304 · 26,713 · 6,746   4 / 43 / 54
-    200,000  sqlite   csv   13,432 · 26,023 · 5,736   4 / 43 / 60
-    100,000  postgres csv   21,824 · 25,010 · 4,978   4 /  9 / 25
-    200,000  postgres csv   22,256 · 26,103 · 4,180   4 /  9 / 25
+    100,000  sqlite   csv   21,020–21,414 · 27,200–28,342 · 6,372–6,635   2–3 / 49–50 / 54
+    100,000  sqlite   xlsx   4,330 ·  4,455 · 3,006   3 / 48 / 54
+    100,000  postgres csv   25,193 · 29,863 · 5,341   9 /  9 / 26
+    100,000  postgres xlsx   4,343 ·  4,879 · 2,870   7 /  9 / 25
+    200,000  sqlite   csv   21,443 · 29,060 · 5,895   3 / 50 / 60
+    200,000  postgres csv   23,957 · 29,056 · 4,438   8 /  9 / 25
 
-  at the end of the day, with the length checks added after review (the machine slower: the
-  previews too were ~15 % down):
-    100,000  sqlite   csv   11,903 · 22,064 · 5,790   4 / 43 / 54
-    100,000  sqlite   xlsx   3,544 ·  4,306 · 2,680   5 / 43 / 54
-    100,000  postgres csv   20,054–20,737 · 22,446–22,750 · 4,445–4,534   2–5 / 9 / 23–26
-    100,000  postgres xlsx   4,222 ·  4,255 · 2,424   4 /  9 / 25
+Single runs of the SQLite commit vary about ±10 % on this machine (17,000–22,000 seen the same
+hour while other work ran). The same morning, before the writer thread, the code gave sqlite csv
+~14,400 · 27,724 · 6,910 and 4 / 43 / 54 MB; the first session of the day measured PostgreSQL
+csv at 20,054–23,961. (An earlier session measured 20,196 on SQLite with older code: the
+machine's single-core speed varies about twofold between sessions, so compare figures taken the
+same day.) Memory stays flat: SQLite's commit holds its 32 MiB page cache and up to four chunks
+in flight; the re-import's stored registry waits on disk.
 
-The same day, the code before these changes gave sqlite csv 10,342 · 27,313 · 6,253 (it had
-measured 20,196 on this machine in an earlier session: the machine's single-core speed varies
-about twofold between sessions, so compare figures taken the same day). PostgreSQL csv was
-9,423 rows/s in that earlier session.
-
-Where the time goes (PostgreSQL, 100,000 rows, ~4.7 s): the client validates at ~35 µs/row
-while the server inserts the previous chunks (one COPY kept open; ~3 s of server CPU in all);
-link rows are copied per stretch without waiting; the end costs ~0.3 s (the last links, the audit
-events). Before, ~5.5 s went to per-row foreign-key triggers at COMMIT (now checked set-based by
-`manage.py check_references`) and ~2 s to the client waiting for each chunk's COPY. SQLite runs
-validation and the insert (~30 µs/row in C, 0.5 s of it the USCC CHECK's REGEXP callback) on one
-core, one after the other: at today's single-core speed that is ~14,000 rows/s; overlapping them
-would need a writer thread (SQLite releases the GIL while stepping), not built.
+Where the time goes. PostgreSQL (100,000 rows, ~4 s): the client validates at ~35 µs/row while
+the server inserts the previous chunks (one COPY kept open); link rows are copied per stretch
+without waiting; the end costs ~0.3 s (the last links, the audit events). SQLite has no COPY:
+a thread of its own inserts each chunk (INSERTs of up to 2,000 rows; SQLite releases the GIL
+while it writes) while the caller validates the next. Alone, the insert takes ~28 µs/row and
+validation ~34 µs/row; together ~47 µs/row, the insert thread being the busier (the two cores
+slow each other down). Before, the USCC CHECK's REGEXP called into Python for every row, which
+stalled such a thread (now GLOB, in C), and one statement per row paid SQLite's per-statement
+work (the AUTOINCREMENT mark) every row.
 """
 
 from __future__ import annotations
