@@ -398,8 +398,9 @@ class _Writer:
     def put(self, model: type[Any], rows: Sequence[Sequence[Any]]) -> None:
         self._raise_failure()
         if self.thread is None:
-            self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
-            self.thread.start()
+            thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+            thread.start()
+            self.thread = thread
         self.jobs.put(list(self.shapes[model].statements(rows)))  # flattened here (see `_run`)
 
     def wait(self) -> None:
@@ -409,15 +410,33 @@ class _Writer:
         self._raise_failure()
 
     def stop(self, error: BaseException | None) -> None:
-        """End the thread; after an error, rows not yet written are dropped (the import rolls
-        back)."""
-        if self.thread is None:
+        """End the thread. After an error the rows not yet written are dropped and the error is
+        taken as handled (the import rolls back); without one, `wait()` still reports a failure.
+
+        The thread has always ended when this returns, even if an interrupt (a second Ctrl-C, a
+        worker told to exit) arrives meanwhile: the rollback that follows must not run while the
+        thread is still writing. The interrupt is raised once the thread has ended.
+        """
+        thread = self.thread
+        if thread is None:
             return
         if error is not None and self.failure is None:
             self.failure = error  # the thread skips what is still queued
-        self.jobs.put(None)
-        self.thread.join()
+        interrupted: BaseException | None = None
+        sent = False
+        while thread.is_alive():
+            try:
+                if not sent:
+                    self.jobs.put(None)
+                    sent = True
+                thread.join()
+            except BaseException as interrupt:  # noqa: BLE001 — raised below, after the join
+                interrupted = interrupted or interrupt
         self.thread = None
+        if error is not None:
+            self.failure = None
+        if interrupted is not None:
+            raise interrupted
 
     def _run(self) -> None:
         raw = self.raw
@@ -426,9 +445,12 @@ class _Writer:
             try:
                 if job is None:
                     return
-                if self.failure is None:
-                    for sql, params in job:
-                        raw.executemany(sql, params)
+                for sql, params in job:
+                    if self.failure is not None:  # checked per statement: stop() may wait
+                        break
+                    if not raw.in_transaction:  # never autocommit part of an import
+                        raise RuntimeError("导入写入须在事务中进行")
+                    raw.executemany(sql, params)
             except BaseException as error:  # noqa: BLE001 — handed to the caller's thread
                 self.failure = error
             finally:

@@ -421,6 +421,7 @@ class _Collections:
     lock = threading.Lock()
     users = 0
     saved = (700, 10, 10)
+    froze = False
 
 
 IMPORT_GC_THRESHOLD = 20_000  # young objects between collections while importing (default 700)
@@ -440,7 +441,10 @@ def _fewer_collections() -> Iterator[None]:
     with _Collections.lock:
         if _Collections.users == 0:
             _Collections.saved = gc.get_threshold()
-            gc.freeze()
+            # a server that froze its heap itself (gunicorn --preload) keeps it frozen
+            _Collections.froze = gc.get_freeze_count() == 0
+            if _Collections.froze:
+                gc.freeze()
             gc.set_threshold(IMPORT_GC_THRESHOLD, *_Collections.saved[1:])
         _Collections.users += 1
     try:
@@ -450,7 +454,8 @@ def _fewer_collections() -> Iterator[None]:
             _Collections.users -= 1
             if _Collections.users == 0:
                 gc.set_threshold(*_Collections.saved)
-                gc.unfreeze()
+                if _Collections.froze:
+                    gc.unfreeze()
 
 
 def _committed_pass(

@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import CharField
 from django.db.models.lookups import Regex
 
-# ^[class]{n}$ : a fixed number of characters from one class (the form of a USCC)
-_CLASS_RUN = re.compile(r"\^(\[[^\]\[*?]+\])\{(\d+)\}\$")
+# ^[class]{n}$ : a fixed number of characters from one class (the form of a USCC). A class with
+# a backslash, a bracket or a GLOB wildcard inside is left to REGEXP (GLOB reads them otherwise).
+_CLASS_RUN = re.compile(r"\^(\[[^\]\[*?\\]+\])\{(\d+)\}\$")
 
 
 @CharField.register_lookup
@@ -19,8 +20,9 @@ class ClassRegex(Regex):
     Django's `regex` calls back into Python for each row on SQLite (REGEXP is a Python
     function there). In a CHECK constraint that costs every inserted row a call that needs the
     interpreter, so a bulk insert cannot run beside other work. GLOB with the same character class
-    repeated n times accepts exactly the same strings (it is case-sensitive and anchored, and SQLite
-    evaluates it in C). Other databases and other patterns use `regex` unchanged.
+    repeated n times accepts the same strings as PostgreSQL's `~` (it is case-sensitive and
+    anchored, and SQLite evaluates it in C); Python's `re` behind REGEXP also let a trailing
+    newline through. Other databases and other patterns use `regex` unchanged.
     """
 
     lookup_name = "class_regex"
@@ -34,4 +36,10 @@ class ClassRegex(Regex):
         if match is None:
             return self.as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} GLOB %s", [*lhs_params, match.group(1) * int(match.group(2))]
+        glob = match.group(1) * int(match.group(2))
+        # GLOB stops reading at a NUL character; the pattern admits none anywhere
+        return f"({lhs} GLOB %s AND instr({lhs}, char(0)) = 0)", [
+            *lhs_params,
+            glob,
+            *lhs_params,
+        ]

@@ -12,6 +12,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record_event, record_events
@@ -450,15 +451,16 @@ class SubjectImport(ImportSpec):
         """Create rows already validated elsewhere (the demo county), written and audited as an
         import writes them."""
         self.committing = True
-        self.begin()
-        try:
-            self.write(rows, [])
-            self.writer.flush()
-            self._record_created()
-        except BaseException as error:
-            self.close(error)
-            raise
-        self.close(None)
+        with transaction.atomic():  # all or nothing, as an import
+            self.begin()
+            try:
+                self.write(rows, [])
+                self.writer.flush()
+                self._record_created()
+            except BaseException as error:
+                self.close(error)
+                raise
+            self.close(None)
 
     def _archived_tag_errors(
         self, row: int, values: dict[str, Any], stored: dict[str, Any] | None

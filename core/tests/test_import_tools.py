@@ -89,6 +89,8 @@ def test_after_a_failure_elsewhere_queued_rows_are_dropped() -> None:
     raw = writer._writer.raw
 
     class Gated:  # holds the first statement until the failure is known
+        in_transaction = True
+
         def executemany(self, sql: str, params: Any) -> Any:
             calls.append(params)
             entered.set()
@@ -115,6 +117,87 @@ def test_after_a_failure_elsewhere_queued_rows_are_dropped() -> None:
 
 
 @sqlite_only
+def test_a_second_interrupt_while_stopping_still_waits_for_the_thread() -> None:
+    """A second Ctrl-C during `close(error)` must not let the rollback run while the thread is
+    still writing: `stop` waits for it, then raises the interrupt."""
+    writer = StreamingInsert([(LINKS, FIELDS)])
+    assert writer._writer is not None
+    entered, gate, calls = threading.Event(), threading.Event(), []
+    raw = writer._writer.raw
+
+    class Gated:
+        in_transaction = True
+
+        def executemany(self, sql: str, params: Any) -> Any:
+            calls.append(params)
+            entered.set()
+            gate.wait(10)
+            return raw.executemany(sql, params)
+
+    writer._writer.raw = Gated()
+
+    def interrupted_twice() -> None:
+        with transaction.atomic():
+            writer.add(LINKS, [(1, 1)])
+            assert entered.wait(10)
+            writer.add(LINKS, [(2, 2)])
+            thread = writer._writer.thread  # type: ignore[union-attr]
+            assert thread is not None
+            real_join, joins = thread.join, []
+
+            def join_interrupted_once() -> None:
+                joins.append(1)
+                if len(joins) == 1:
+                    threading.Timer(0.2, gate.set).start()
+                    raise KeyboardInterrupt
+                real_join()
+
+            thread.join = join_interrupted_once  # type: ignore[method-assign]
+            writer.close(RuntimeError("校验出错"))
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted_twice()
+    assert writer._writer.thread is None
+    assert calls == [[(1, 1)]]  # the queued chunk was dropped
+    assert _stored() == []
+
+
+@sqlite_only
+def test_the_writer_refuses_to_write_outside_a_transaction() -> None:
+    writer = StreamingInsert([(LINKS, FIELDS)])
+    assert writer._writer is not None
+    raw = writer._writer.raw
+
+    class Autocommitting:  # as if the transaction had already been rolled back
+        in_transaction = False
+
+        def executemany(self, sql: str, params: Any) -> Any:
+            return raw.executemany(sql, params)
+
+    writer._writer.raw = Autocommitting()
+    writer.add(LINKS, [(1, 1)])
+    with pytest.raises(RuntimeError, match="事务"):
+        writer.flush()
+    writer.close(RuntimeError("refused"))
+    assert _stored() == []
+
+
+@sqlite_only
+def test_a_handled_failure_is_not_raised_again_on_close() -> None:
+    writer = StreamingInsert([(LINKS, FIELDS)])
+
+    def write_a_repeat() -> None:
+        with transaction.atomic():
+            writer.add(LINKS, [(1, 1), (1, 1)])
+            writer.flush()
+
+    with pytest.raises(IntegrityError) as refused:
+        write_a_repeat()
+    writer.close(refused.value)
+    writer.close(None)  # a later pass closing the same writer sees nothing stale
+
+
+@sqlite_only
 def test_sqlite_ids_number_on_after_the_largest_and_the_high_water_mark() -> None:
     bulk_insert(LINKS, ("id", *FIELDS), [(40, 1, 1)])
     with connection.cursor() as cursor:
@@ -133,6 +216,14 @@ def test_the_uscc_check_refuses_what_the_pattern_refuses(make_subjects: Any) -> 
             Subject.objects.filter(pk=subject.pk).update(uscc=bad)
     for good in ["", "91480321MA00000009"]:
         Subject.objects.filter(pk=subject.pk).update(uscc=good)
+
+
+@sqlite_only
+def test_the_uscc_check_refuses_a_nul_character(make_subjects: Any) -> None:
+    """SQLite's GLOB stops reading at NUL: the CHECK looks for one too."""
+    (subject,) = make_subjects(1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Subject.objects.filter(pk=subject.pk).update(uscc="91480321MA00000009\x00X")
 
 
 @sqlite_only

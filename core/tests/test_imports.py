@@ -82,3 +82,16 @@ def test_imports_set_the_collector_back_as_they_found_it() -> None:
         assert gc.get_threshold()[0] == imports.IMPORT_GC_THRESHOLD  # the first still runs
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == frozen
+
+
+def test_imports_leave_a_heap_frozen_by_the_server_frozen() -> None:
+    import gc
+
+    gc.freeze()  # as a preloading server does before it forks
+    try:
+        frozen = gc.get_freeze_count()
+        with imports._fewer_collections():
+            pass
+        assert gc.get_freeze_count() > frozen - 100  # not unfrozen (a few may have been freed)
+    finally:
+        gc.unfreeze()
