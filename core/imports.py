@@ -433,10 +433,10 @@ def _fewer_collections() -> Iterator[None]:
 
     Each row allocates a few dicts and lists, so the cyclic collector runs again and again, and
     its older generations hold all of Django (models, the app registry, the URL resolvers): about
-    8 % of an import's time went to walking them (100,000 subjects, SQLite). While any import runs, the objects alive
-    when the first began are set aside (`gc.freeze`) and young objects are collected less often;
-    both are put back when the last one ends. Nothing is leaked: the import's own cycles are
-    still collected, and the frozen objects return to the collector.
+    8 % of an import's time went to walking them (100,000 subjects, SQLite). While any import
+    runs, the objects alive when the first began are set aside (`gc.freeze`) and young objects
+    are collected less often; both are put back when the last one ends. Nothing is leaked: the
+    import's own cycles are still collected, and the frozen objects return to the collector.
     """
     with _Collections.lock:
         if _Collections.users == 0:
