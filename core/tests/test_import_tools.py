@@ -79,25 +79,38 @@ def test_a_refused_row_in_the_writer_thread_reaches_the_caller_as_integrity_erro
     assert _stored() == []
 
 
+class _Gated:
+    """The writer thread's connection, holding each statement until `gate` is set."""
+
+    in_transaction = True
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.entered, self.gate = threading.Event(), threading.Event()
+        self.calls: list[Any] = []
+
+    def executemany(self, sql: str, params: Any) -> Any:
+        self.calls.append(params)
+        self.entered.set()
+        self.gate.wait(10)
+        return self.raw.executemany(sql, params)
+
+
+def _hold_statements(writer: StreamingInsert) -> tuple[Any, Any, list[Any]]:
+    """(entered, gate, calls): the writer's statements wait for `gate`."""
+    assert writer._writer is not None
+    gated = _Gated(writer._writer.raw)
+    writer._writer.raw = gated
+    return gated.entered, gated.gate, gated.calls
+
+
 @sqlite_only
 def test_after_a_failure_elsewhere_queued_rows_are_dropped() -> None:
     """`close(error)` lets the statement in progress end, skips what is queued and joins the
     thread, so the rollback that follows has the connection to itself."""
     writer = StreamingInsert([(LINKS, FIELDS)])
     assert writer._writer is not None
-    entered, gate, calls = threading.Event(), threading.Event(), []
-    raw = writer._writer.raw
-
-    class Gated:  # holds the first statement until the failure is known
-        in_transaction = True
-
-        def executemany(self, sql: str, params: Any) -> Any:
-            calls.append(params)
-            entered.set()
-            gate.wait(10)
-            return raw.executemany(sql, params)
-
-    writer._writer.raw = Gated()
+    entered, gate, calls = _hold_statements(writer)
 
     def fail_while_writing() -> None:
         with transaction.atomic():
@@ -122,19 +135,7 @@ def test_a_second_interrupt_while_stopping_still_waits_for_the_thread() -> None:
     still writing: `stop` waits for it, then raises the interrupt."""
     writer = StreamingInsert([(LINKS, FIELDS)])
     assert writer._writer is not None
-    entered, gate, calls = threading.Event(), threading.Event(), []
-    raw = writer._writer.raw
-
-    class Gated:
-        in_transaction = True
-
-        def executemany(self, sql: str, params: Any) -> Any:
-            calls.append(params)
-            entered.set()
-            gate.wait(10)
-            return raw.executemany(sql, params)
-
-    writer._writer.raw = Gated()
+    entered, gate, calls = _hold_statements(writer)
 
     def interrupted_twice() -> None:
         with transaction.atomic():

@@ -5,7 +5,9 @@ not rebuilt there: re-adding the CHECK would scan a large registry under an excl
 from django.db import migrations, models
 
 
-class RemoveConstraintOnSQLite(migrations.RemoveConstraint):
+class OnSQLiteOnly:
+    """An operation whose database part runs on SQLite only (the state changes everywhere)."""
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "sqlite":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
@@ -15,14 +17,12 @@ class RemoveConstraintOnSQLite(migrations.RemoveConstraint):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
-class AddConstraintOnSQLite(migrations.AddConstraint):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "sqlite":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
+class RemoveConstraintOnSQLite(OnSQLiteOnly, migrations.RemoveConstraint):
+    pass
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "sqlite":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+class AddConstraintOnSQLite(OnSQLiteOnly, migrations.AddConstraint):
+    pass
 
 
 class Migration(migrations.Migration):
